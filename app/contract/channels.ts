@@ -1,0 +1,195 @@
+import { z } from 'zod';
+
+/**
+ * The one contract between the UI and the station core. Every call is
+ * declared here once — name, who may call it, request and response schemas —
+ * and every event the core pushes. The preload, the ipcMain adapter, the
+ * WebSocket bridge and the in-process transport are all derived from these
+ * tables; nothing else defines a channel.
+ *
+ * This module imports only zod so that the renderer, the preload and the
+ * core can all share it.
+ */
+
+export const locales = ['pt', 'en', 'uk', 'ru', 'bg', 'cs', 'ar'] as const;
+export const Locale = z.enum(locales);
+export type Locale = z.infer<typeof Locale>;
+
+export const roles = ['operator', 'supervisor', 'admin'] as const;
+export const Role = z.enum(roles);
+export type Role = z.infer<typeof Role>;
+
+/** Who may call a channel: anyone who can reach the transport, or a signed-in operator of at least this role. */
+export type Access = 'public' | Role;
+
+export const Username = z
+  .string()
+  .trim()
+  .min(2)
+  .max(32)
+  .regex(/^[a-z][a-z0-9._-]*$/, 'lowercase letters, digits, dot, dash or underscore, starting with a letter');
+export const DisplayName = z.string().trim().min(1).max(80);
+/** Length limits only: the strength rules live in app/auth so that the message can name them. */
+export const Password = z.string().min(1).max(256);
+
+export const OperatorView = z.object({
+  id: z.number().int().positive(),
+  username: z.string(),
+  displayName: z.string(),
+  role: Role,
+  language: Locale.nullable(),
+  disabled: z.boolean(),
+  lockedUntil: z.string().nullable(),
+  createdAt: z.string(),
+  lastLoginAt: z.string().nullable(),
+});
+export type OperatorView = z.infer<typeof OperatorView>;
+
+export const SessionTimes = z.object({
+  /** ISO time at which the idle warning is shown. */
+  idleWarningAt: z.string(),
+  /** ISO time at which the session ends if nothing happens. */
+  expiresAt: z.string(),
+});
+export type SessionTimes = z.infer<typeof SessionTimes>;
+
+export const SessionView = SessionTimes.extend({
+  operator: OperatorView.pick({ id: true, username: true, displayName: true, role: true, language: true }),
+  startedAt: z.string(),
+});
+export type SessionView = z.infer<typeof SessionView>;
+
+export const activityIds = ['enrolment', 'digitisation', 'kiosk', 'devices', 'outbox', 'operators', 'audit'] as const;
+export const ActivityId = z.enum(activityIds);
+export type ActivityId = z.infer<typeof ActivityId>;
+
+export const ActivityView = z.object({
+  id: ActivityId,
+  /** Lowest role that may open it. */
+  minRole: Role,
+  /** False while the capability is not part of this build: shown, but not offered. */
+  available: z.boolean(),
+});
+export type ActivityView = z.infer<typeof ActivityView>;
+
+export const StationInfo = z.object({
+  product: z.literal('Balcão'),
+  version: z.string(),
+  centreId: z.string(),
+  stationId: z.string(),
+  stationName: z.string(),
+  mode: z.enum(['desk', 'kiosk', 'digitisation']),
+  demo: z.boolean(),
+  /** True until the first admin account exists. */
+  firstRun: z.boolean(),
+  languages: z.array(Locale).min(1),
+  defaultLanguage: Locale,
+  idle: z.object({ warningSeconds: z.number().int().positive(), logoutSeconds: z.number().int().positive() }),
+  passwordMinLength: z.number().int().positive(),
+  session: SessionView.nullable(),
+  activities: z.array(ActivityView),
+});
+export type StationInfo = z.infer<typeof StationInfo>;
+
+export const AuditEntryView = z.object({
+  seq: z.number().int().positive(),
+  at: z.string(),
+  type: z.string(),
+  actor: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  hash: z.string(),
+});
+export type AuditEntryView = z.infer<typeof AuditEntryView>;
+
+const Empty = z.object({}).strict();
+const Ok = z.object({ ok: z.literal(true) });
+
+interface ChannelSpec<Req extends z.ZodType, Res extends z.ZodType> {
+  access: Access;
+  request: Req;
+  response: Res;
+}
+
+function channel<Req extends z.ZodType, Res extends z.ZodType>(spec: ChannelSpec<Req, Res>): ChannelSpec<Req, Res> {
+  return spec;
+}
+
+export const channels = {
+  'station.info': channel({ access: 'public', request: Empty, response: StationInfo }),
+
+  'auth.createFirstAdmin': channel({
+    access: 'public',
+    request: z.object({ username: Username, displayName: DisplayName, password: Password }).strict(),
+    response: SessionView,
+  }),
+  'auth.login': channel({
+    access: 'public',
+    request: z.object({ username: z.string().trim().min(1).max(64), password: Password }).strict(),
+    response: SessionView,
+  }),
+  'auth.logout': channel({ access: 'operator', request: Empty, response: Ok }),
+
+  /** The renderer reports that a person is using the station (throttled); the core restarts the idle clock. */
+  'session.activity': channel({ access: 'operator', request: Empty, response: SessionTimes }),
+  'session.setLanguage': channel({
+    access: 'operator',
+    request: z.object({ language: Locale }).strict(),
+    response: SessionView,
+  }),
+
+  'operators.list': channel({ access: 'admin', request: Empty, response: z.array(OperatorView) }),
+  'operators.create': channel({
+    access: 'admin',
+    request: z.object({ username: Username, displayName: DisplayName, role: Role, password: Password }).strict(),
+    response: OperatorView,
+  }),
+  'operators.setDisabled': channel({
+    access: 'admin',
+    request: z.object({ id: z.number().int().positive(), disabled: z.boolean() }).strict(),
+    response: OperatorView,
+  }),
+  'operators.resetPassword': channel({
+    access: 'admin',
+    request: z.object({ id: z.number().int().positive(), password: Password }).strict(),
+    response: OperatorView,
+  }),
+
+  'audit.recent': channel({
+    access: 'supervisor',
+    request: z.object({ limit: z.number().int().min(1).max(500) }).strict(),
+    response: z.object({
+      entries: z.array(AuditEntryView),
+      chain: z.object({ ok: z.boolean(), checked: z.number().int(), brokenAt: z.number().int().nullable() }),
+    }),
+  }),
+} as const;
+
+export type Channels = typeof channels;
+export type ChannelName = keyof Channels;
+export const channelNames = Object.keys(channels) as ChannelName[];
+export type RequestOf<C extends ChannelName> = z.input<Channels[C]['request']>;
+export type ParsedRequestOf<C extends ChannelName> = z.output<Channels[C]['request']>;
+export type ResponseOf<C extends ChannelName> = z.output<Channels[C]['response']>;
+
+export const events = {
+  /** The signed-in operator changed: login, logout, idle logout, account disabled. */
+  'session.changed': z.object({
+    session: SessionView.nullable(),
+    reason: z.enum(['login', 'logout', 'idle', 'disabled', 'language']),
+  }),
+  /** The idle logout is near: the UI shows a warning with a countdown. */
+  'session.idleWarning': z.object({ expiresAt: z.string(), secondsLeft: z.number().int().nonnegative() }),
+} as const;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export const eventNames = Object.keys(events) as EventName[];
+export type EventOf<E extends EventName> = z.output<Events[E]>;
+
+export function isChannelName(name: unknown): name is ChannelName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(channels, name);
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(events, name);
+}

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+/**
+ * Every failure that crosses the contract is one of these codes. The UI
+ * translates the code (errors.<code> in each locale); `message` is an English
+ * sentence for logs and for callers without a UI (CLI, tests).
+ */
+export const errorCodes = [
+  // The envelope or payload was not what the contract declares.
+  'contract.unknown_channel',
+  'contract.bad_envelope',
+  'contract.bad_request',
+  'contract.bad_response',
+  // Who may call what.
+  'auth.required',
+  'auth.forbidden',
+  'auth.invalid_credentials',
+  'auth.locked',
+  'auth.disabled',
+  'auth.first_run_done',
+  'auth.first_run_required',
+  'auth.weak_password',
+  'auth.username_taken',
+  'auth.unknown_operator',
+  'auth.last_admin',
+  // Transport-level refusals.
+  'transport.forbidden_sender',
+  'transport.closed',
+  'transport.timeout',
+  // Anything a service did not expect; details are logged, not sent.
+  'internal',
+] as const;
+
+export const ErrorCode = z.enum(errorCodes);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ContractErrorBody = z.object({
+  code: ErrorCode,
+  message: z.string(),
+  /** Values the UI may put into its translated sentence (e.g. lockedUntil). */
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+});
+export type ContractErrorBody = z.infer<typeof ContractErrorBody>;
+
+/** A failure a service reports on purpose: a value with a code, thrown across the handler boundary. */
+export class ContractError extends Error {
+  readonly code: ErrorCode;
+  readonly params: ContractErrorBody['params'];
+
+  constructor(code: ErrorCode, message: string, params?: ContractErrorBody['params']) {
+    super(message);
+    this.name = 'ContractError';
+    this.code = code;
+    this.params = params;
+  }
+
+  toBody(): ContractErrorBody {
+    return this.params === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, params: this.params };
+  }
+
+  static fromBody(body: ContractErrorBody): ContractError {
+    return new ContractError(body.code, body.message, body.params);
+  }
+}
+
+/** Summarise zod issues as "field: problem; field: problem" — enough to act on, no values echoed. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .join('; ');
+}

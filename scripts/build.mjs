@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// Builds everything that runs outside the test runner:
+//   dist/renderer/        the UI (Vite), served by the browser shell and by Electron's app:// protocol
+//   dist/cli.mjs          the `balcao` command (browser shell, and later device/quality/packet/outbox/agency-sim)
+//   dist/electron/*.cjs   Electron main and preload (built even where Electron's binary is absent)
+import { build as esbuild } from 'esbuild';
+import { build as viteBuild } from 'vite';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const only = process.argv.slice(2);
+const want = (part) => only.length === 0 || only.includes(part);
+const started = Date.now();
+
+if (want('renderer')) {
+  await viteBuild({ configFile: path.join(root, 'renderer/vite.config.ts'), logLevel: 'warn' });
+}
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+  // Dependencies load from node_modules at run time (native modules cannot be bundled).
+  packages: 'external',
+};
+
+if (want('cli')) {
+  await esbuild({
+    ...node,
+    entryPoints: [path.join(root, 'main/cli/index.ts')],
+    outfile: path.join(root, 'dist/cli.mjs'),
+    format: 'esm',
+    banner: { js: "import { createRequire as __balcaoCreateRequire } from 'node:module'; const require = __balcaoCreateRequire(import.meta.url);" },
+  });
+}
+
+if (want('electron') && existsSync(path.join(root, 'main/electron/main.ts'))) {
+  await esbuild({ ...node, entryPoints: [path.join(root, 'main/electron/main.ts')], outfile: path.join(root, 'dist/electron/main.cjs'), format: 'cjs', external: ['electron'] });
+  // A sandboxed preload may require only electron: everything else (zod, the contract) is bundled in.
+  await esbuild({
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+    entryPoints: [path.join(root, 'main/electron/preload.ts')],
+    outfile: path.join(root, 'dist/electron/preload.cjs'),
+    format: 'cjs',
+    external: ['electron'],
+  });
+}
+
+console.log(`build: ${only.length ? only.join(', ') : 'all'} in ${Date.now() - started} ms`);
