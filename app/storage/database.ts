@@ -69,7 +69,7 @@ function ensureDataDir(dataDir: string, file: string): void {
     throw new StorageError(
       'unwritable',
       file,
-      `The data directory ${dataDir} cannot be created or written (${sqliteCode(error) || String(error)}). Check the dataDir setting and the folder's owner.`,
+      `The data directory ${dataDir} cannot be created or written (${sqliteCode(error) || String(error)}), so the station database ${file} cannot be opened. Check the dataDir setting and the folder's owner.`,
     );
   }
 }

@@ -1,0 +1,45 @@
+import { ConfigError, loadConfigFile } from '../../app/config/load.js';
+import { demoConfig } from '../../app/config/demo.js';
+import type { StationConfig } from '../../app/config/schema.js';
+import { StorageError } from '../../app/storage/database.js';
+import { openStation, type Station } from '../../app/station/station.js';
+import { createLogger, stderrSink } from '../../app/log/logger.js';
+
+export interface StationSource {
+  config?: string;
+  demo?: boolean;
+  dataDir?: string;
+}
+
+/** Exit codes a script can act on. */
+export const exitCodes = { ok: 0, usage: 64, config: 78, storage: 74, failure: 1 } as const;
+
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
+export function resolveConfig(source: StationSource): StationConfig {
+  if (source.config !== undefined) {
+    const config = loadConfigFile(source.config);
+    return source.demo === true ? { ...config, demo: true } : config;
+  }
+  if (source.demo === true) return demoConfig({ dataDir: source.dataDir ?? '.balcao/demo' });
+  throw new CliError('Say which station to run: --config <file>, or --demo [--data-dir <dir>] for the demo profile.', exitCodes.usage);
+}
+
+/** Opens the station core for a command, turning config and storage problems into one clear sentence and an exit code. */
+export async function openStationFor(source: StationSource): Promise<Station> {
+  try {
+    const config = resolveConfig(source);
+    return await openStation(config, { log: createLogger('balcao', stderrSink(process.env.BALCAO_LOG === 'debug' ? 'debug' : 'warn')) });
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(error.message, exitCodes.config);
+    if (error instanceof StorageError) throw new CliError(error.message, exitCodes.storage);
+    throw error;
+  }
+}

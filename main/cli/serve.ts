@@ -1,0 +1,47 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { startWebShell } from '../web/shell.js';
+import { demoAccounts, demoPassword } from '../../app/station/demo.js';
+import { CliError, exitCodes, openStationFor, type StationSource } from './open-station.js';
+import { rendererDir } from './paths.js';
+
+export interface ServeOptions extends StationSource {
+  port: number;
+}
+
+/**
+ * `balcao serve`: the browser shell alone. The address (with its per-launch
+ * token) is the only thing written to stdout, so scripts can read it; notes
+ * for people go to stderr.
+ */
+export async function serve(options: ServeOptions, signal: AbortSignal): Promise<number> {
+  const dir = rendererDir();
+  if (!existsSync(path.join(dir, 'index.html'))) {
+    throw new CliError(`The UI is not built (${dir} has no index.html): run \`npm run build\`.`, exitCodes.failure);
+  }
+  const station = await openStationFor(options);
+  let shell;
+  try {
+    shell = await startWebShell({ station, port: options.port, rendererDir: dir });
+  } catch (error) {
+    station.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new CliError(`Port ${options.port} on 127.0.0.1 is already in use; choose another with --port.`, exitCodes.usage);
+    throw error;
+  }
+  process.stdout.write(`${shell.url}\n`);
+  const notes = [`Balcão browser shell for station ${station.config.centreId}/${station.config.stationId} (data: ${station.config.dataDir}).`, `Open: ${shell.url}`];
+  if (station.config.demo) {
+    notes.push(`Demo accounts: ${demoAccounts.map((a) => `${a.username} (${a.role})`).join(', ')}; password ${demoPassword}.`);
+  }
+  notes.push('Stop with Ctrl+C.');
+  process.stderr.write(`${notes.join('\n')}\n`);
+
+  await new Promise<void>((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await shell.close();
+  station.close();
+  return exitCodes.ok;
+}

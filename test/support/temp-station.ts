@@ -1,0 +1,41 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { demoConfig } from '../../app/config/demo.js';
+import type { StationConfig } from '../../app/config/schema.js';
+import { createLogger, memorySink, type LogRecord } from '../../app/log/logger.js';
+import { openStation, type Station } from '../../app/station/station.js';
+import type { Clock } from '../../app/auth/sessions.js';
+
+export function tempDir(prefix = 'balcao-test-'): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface TempStation {
+  station: Station;
+  logs: LogRecord[];
+  dir: string;
+  close(): void;
+}
+
+/** A real station (SQLite on disk, real services) in a fresh temp directory. */
+export async function openTempStation(
+  options: { demo?: boolean; clock?: Clock; config?: (base: StationConfig) => StationConfig } = {},
+): Promise<TempStation> {
+  const { dir, remove } = tempDir();
+  const base = demoConfig({ dataDir: dir });
+  let config: StationConfig = { ...base, demo: options.demo ?? true };
+  if (options.config) config = options.config(config);
+  const sink = memorySink();
+  const station = await openStation(config, { log: createLogger('test', sink), ...(options.clock ? { clock: options.clock } : {}) });
+  return {
+    station,
+    logs: sink.records,
+    dir,
+    close() {
+      station.close();
+      remove();
+    },
+  };
+}
