@@ -86,3 +86,13 @@ describe('dispatcher', () => {
     expect(logs.some((l) => l.level === 'error' && JSON.stringify(l.fields).includes('secret internals'))).toBe(true);
   });
 });
+
+describe('dispatcher logging', () => {
+  it('keeps log lines short when a page sends enormous key names', async () => {
+    const { dispatcher, logs } = make(null);
+    const reply = await dispatcher.call('auth.login', { ['k'.repeat(100_000)]: 1, username: 'a', password: 'b' }, { transport: 'ws' });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'contract.bad_request' } });
+    expect(JSON.stringify(reply).length).toBeLessThan(2000);
+    expect(JSON.stringify(logs.at(-1)).length).toBeLessThan(2000);
+  });
+});

@@ -67,8 +67,13 @@ export class ContractError extends Error {
 
 /** Summarise zod issues as "field: problem; field: problem" — enough to act on, no values echoed. */
 export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
-    .join('; ');
+  // Bounded: a hostile page can send key names of any length, and zod's messages repeat them.
+  const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
+  return clip(
+    error.issues
+      .slice(0, 5)
+      .map((issue) => `${issue.path.length > 0 ? clip(issue.path.map(String).join('.'), 80) : '(root)'}: ${clip(issue.message, 120)}`)
+      .join('; '),
+    600,
+  );
 }
