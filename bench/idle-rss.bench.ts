@@ -26,9 +26,9 @@ const browser = await chromium.launch(chromiumLaunchOptions());
 const page = await browser.newPage();
 await page.goto(shell.url);
 await page.getByTestId('login-form').waitFor();
-await page.locator('input[name="username"]').fill('ana');
-await page.locator('input[name="password"]').fill('balcao-demo');
-await page.locator('input[name="password"]').press('Enter');
+await page.locator('#login-username').fill('ana');
+await page.locator('#login-password').fill('balcao-demo');
+await page.locator('#login-password').press('Enter');
 await page.getByTestId('home').waitFor();
 const afterLogin = memory(pid);
 

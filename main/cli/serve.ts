@@ -29,13 +29,14 @@ export async function serve(options: ServeOptions, signal: AbortSignal): Promise
     if (code === 'EADDRINUSE') throw new CliError(`Port ${options.port} on 127.0.0.1 is already in use; choose another with --port.`, exitCodes.usage);
     throw error;
   }
-  process.stdout.write(`${shell.url}\n`);
   const notes = [`Balcão browser shell for station ${station.config.centreId}/${station.config.stationId} (data: ${station.config.dataDir}).`, `Open: ${shell.url}`];
   if (station.config.demo) {
     notes.push(`Demo accounts: ${demoAccounts.map((a) => `${a.username} (${a.role})`).join(', ')}; password ${demoPassword}.`);
   }
   notes.push('Stop with Ctrl+C.');
+  // Notes first, so that whoever reads the address off stdout finds them already written.
   process.stderr.write(`${notes.join('\n')}\n`);
+  process.stdout.write(`${shell.url}\n`);
 
   await new Promise<void>((resolve) => {
     if (signal.aborted) resolve();

@@ -1,0 +1,84 @@
+import { createBrowserRouter, redirect, type LoaderFunctionArgs } from 'react-router';
+import { AuditPage } from '../pages/AuditPage';
+import { HomePage } from '../pages/HomePage';
+import { LoginPage } from '../pages/LoginPage';
+import { OperatorsPage } from '../pages/OperatorsPage';
+import { SetupPage } from '../pages/SetupPage';
+import { ConnectingScreen } from '../components/StatusScreens';
+import { accessOf, paths, redirectFor, type PageAccess } from './access';
+import { Shell } from './Shell';
+import type { StationStore } from '../station/store';
+
+/** Never rendered (the loader always redirects); present so the router does not warn about an empty leaf. */
+function Nothing() {
+  return null;
+}
+
+export type AppRouter = ReturnType<typeof createBrowserRouter>;
+
+/**
+ * Routes on real paths (both shells serve index.html for them). Each page's
+ * loader is its guard, so a page never renders for someone who may not see
+ * it; when the session or first-run state changes under a page (idle
+ * logout, sign-in, account disabled), the same rule is applied again to
+ * wherever the router is.
+ */
+export function createAppRouter(store: StationStore): AppRouter {
+  const decide = (access: PageAccess, pathname: string): string | null => {
+    const state = store.get();
+    const target = redirectFor(access, {
+      firstRun: state.info?.firstRun ?? false,
+      role: state.session?.operator.role ?? null,
+      returnTo: state.returnTo,
+    });
+    if (target === paths.login && access !== 'setup' && pathname !== paths.home) store.update({ returnTo: pathname });
+    else if (access === 'login' && target !== null) store.update({ returnTo: null });
+    return target;
+  };
+
+  const guard =
+    (access: PageAccess) =>
+    ({ request }: LoaderFunctionArgs) => {
+      const target = decide(access, new URL(request.url).pathname);
+      if (target !== null) throw redirect(target);
+      return null;
+    };
+
+  const router = createBrowserRouter([
+    {
+      path: '/',
+      element: <Shell />,
+      hydrateFallbackElement: <ConnectingScreen />,
+      children: [
+        { index: true, loader: guard('operator'), element: <HomePage /> },
+        { path: 'setup', loader: guard('setup'), element: <SetupPage /> },
+        { path: 'login', loader: guard('login'), element: <LoginPage /> },
+        { path: 'operators', loader: guard('admin'), element: <OperatorsPage /> },
+        { path: 'audit', loader: guard('supervisor'), element: <AuditPage /> },
+        // Unknown paths (an old bookmark, Electron's index.html) go home, where the guard takes over.
+        { path: '*', loader: () => redirect(paths.home), Component: Nothing },
+      ],
+    },
+  ]);
+
+  const keyOf = () => {
+    const { info, session } = store.get();
+    return `${info?.firstRun ?? ''}|${session?.operator.id ?? ''}|${session?.operator.role ?? ''}`;
+  };
+  let lastKey = keyOf();
+  store.subscribe(() => {
+    const key = keyOf();
+    if (key === lastKey) return;
+    lastKey = key;
+    // After the current store notification has finished, so the guard reads the settled state.
+    queueMicrotask(() => {
+      const location = router.state.navigation.location ?? router.state.location;
+      const access = accessOf(location.pathname);
+      if (access === null) return;
+      const target = decide(access, location.pathname);
+      if (target !== null) void router.navigate(target, { replace: true });
+    });
+  });
+
+  return router;
+}
