@@ -7,7 +7,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 export default defineConfig({
   root: here,
-  base: './',
+  // Absolute: the UI's routes are real paths (/audit/), and both shells serve it from the root.
+  base: '/',
   plugins: [react()],
   build: {
     outDir: path.resolve(here, '../dist/renderer'),

@@ -42,10 +42,12 @@ export interface PasswordRules {
   minLength: number;
 }
 
+export type PasswordRule = 'too_short' | 'only_spaces' | 'contains_username';
+
 /** Returns the rule a password breaks, or null. Length is what matters most (NIST SP 800-63B §3.1.1.2); no composition rules. */
-export function passwordProblem(password: string, username: string, rules: PasswordRules): string | null {
-  if ([...password].length < rules.minLength) return `must be at least ${rules.minLength} characters long`;
-  if (password.trim().length === 0) return 'must not be only spaces';
-  if (password.toLowerCase().includes(username.toLowerCase())) return 'must not contain the username';
+export function passwordProblem(password: string, username: string, rules: PasswordRules): { rule: PasswordRule; text: string } | null {
+  if ([...password].length < rules.minLength) return { rule: 'too_short', text: `must be at least ${rules.minLength} characters long` };
+  if (password.trim().length === 0) return { rule: 'only_spaces', text: 'must not be only spaces' };
+  if (password.toLowerCase().includes(username.toLowerCase())) return { rule: 'contains_username', text: 'must not contain the username' };
   return null;
 }

@@ -45,6 +45,12 @@ describe('first run', () => {
       'auth.weak_password',
     );
     expect(error.message).toContain('username');
+    expect(error.params).toMatchObject({ rule: 'contains_username' });
+    const short = await expectCode(
+      open.station.auth.createFirstAdmin({ username: 'maria', displayName: 'Maria', password: 'curta' }),
+      'auth.weak_password',
+    );
+    expect(short.params).toEqual({ rule: 'too_short', minLength: 10 });
   });
 });
 

@@ -89,7 +89,7 @@ export class AuthService {
   private checkPassword(password: string, username: string): void {
     const problem = passwordProblem(password, username, { minLength: this.settings.passwordMinLength });
     if (problem !== null) {
-      throw new ContractError('auth.weak_password', `The password ${problem}.`, { minLength: this.settings.passwordMinLength });
+      throw new ContractError('auth.weak_password', `The password ${problem.text}.`, { rule: problem.rule, minLength: this.settings.passwordMinLength });
     }
   }
 

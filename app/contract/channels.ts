@@ -80,6 +80,10 @@ export const StationInfo = z.object({
   stationName: z.string(),
   mode: z.enum(['desk', 'kiosk', 'digitisation']),
   demo: z.boolean(),
+  /** Only on a demo station: the seeded accounts and their shared password, for the login screen to show. */
+  demoLogin: z
+    .object({ password: z.string(), accounts: z.array(z.object({ username: z.string(), role: Role })) })
+    .nullable(),
   /** True until the first admin account exists. */
   firstRun: z.boolean(),
   languages: z.array(Locale).min(1),

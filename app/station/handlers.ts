@@ -4,6 +4,7 @@ import type { StationConfig } from '../config/schema.js';
 import type { AuthService } from '../auth/service.js';
 import type { AuditLog } from '../audit/log.js';
 import { version } from './version.js';
+import { demoAccounts, demoPassword } from './demo.js';
 
 /**
  * What the home screen offers. `available` is false for capabilities that are
@@ -33,6 +34,7 @@ export function createHandlers(config: StationConfig, auth: AuthService, audit: 
       stationName: config.stationName,
       mode: config.mode,
       demo: config.demo,
+      demoLogin: config.demo ? { password: demoPassword, accounts: demoAccounts.map(({ username, role }) => ({ username, role })) } : null,
       firstRun: auth.firstRun,
       languages: config.languages,
       defaultLanguage: config.defaultLanguage,

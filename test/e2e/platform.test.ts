@@ -190,7 +190,8 @@ describe('demo station', () => {
     await chooseLanguage(page, 'en');
     await signIn(page, 'rui', 'balcao-demo');
     await page.getByTestId('home').waitFor();
-    await page.goto(`${shell.origin}/audit`);
+    // With a trailing slash too: the assets load from the root whatever the route.
+    await page.goto(`${shell.origin}/audit/`);
     await page.getByTestId('audit-table').waitFor();
     expect(await page.getByTestId('audit-chain').getAttribute('data-chain-ok')).toBe('true');
     const audit = await page.getByTestId('audit-table').textContent();

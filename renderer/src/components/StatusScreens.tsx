@@ -1,4 +1,4 @@
-import { useRef, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { useErrorText } from '../i18n/use-error-text';
 import { BrandMark } from './icons';
@@ -51,8 +51,16 @@ export function ConnectingScreen() {
   );
 }
 
+/** After this long, a restart of the station (new address, new key) is the likely cause rather than a blip. */
+const longOutageMs = 10_000;
+
 function ReconnectingMessage({ titleId }: { titleId?: string }) {
   const { t } = useTranslation();
+  const [long, setLong] = useState(false);
+  useEffect(() => {
+    const timer = window.setTimeout(() => setLong(true), longOutageMs);
+    return () => window.clearTimeout(timer);
+  }, []);
   return (
     <div className="full-page__status" role="status" aria-live="assertive">
       <Spinner />
@@ -60,6 +68,7 @@ function ReconnectingMessage({ titleId }: { titleId?: string }) {
         {t('boot.reconnecting')}
       </p>
       <p className="full-page__text">{t('boot.reconnectingHint')}</p>
+      {long ? <p className="full-page__text">{t('boot.reconnectingLong')}</p> : null}
     </div>
   );
 }

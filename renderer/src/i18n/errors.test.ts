@@ -45,6 +45,7 @@ describe('errorMessage', () => {
   it('puts the minimum length into the weak-password message', async () => {
     const pt = await translator('pt');
     expect(errorMessage(new ContractError('auth.weak_password', 'x', { minLength: 12 }), pt)).toContain('12');
+    expect(errorMessage(new ContractError('auth.weak_password', 'x', { rule: 'contains_username', minLength: 12 }), pt)).toBe(messages.pt.validation?.passwordHasUsername);
   });
 
   it('falls back to the core’s English message for a code this build does not know', async () => {

@@ -46,6 +46,10 @@ export function errorMessage(error: unknown, { t, exists, language }: Translator
       }
       break;
     case 'auth.weak_password':
+      // The core names the rule that failed; the sentences are the form's own validation messages.
+      if (params?.rule === 'too_short' && typeof params.minLength === 'number') return t('validation.passwordTooShort', { minLength: params.minLength });
+      if (params?.rule === 'only_spaces') return t('validation.passwordOnlySpaces');
+      if (params?.rule === 'contains_username') return t('validation.passwordHasUsername');
       if (typeof params?.minLength === 'number') return t('errorDetails.weakPasswordMin', { minLength: params.minLength });
       break;
     case 'auth.username_taken':

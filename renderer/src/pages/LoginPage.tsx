@@ -1,6 +1,5 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Role } from '../../../app/contract/channels';
 import { useController, useStationState } from '../station/context';
 import { TextField } from '../components/Field';
 import { Notice } from '../components/Notice';
@@ -8,13 +7,6 @@ import { PageTitle } from '../components/PageTitle';
 import { errorCode } from '../i18n/errors';
 import { useErrorText } from '../i18n/use-error-text';
 
-/** The demo profile's accounts (app/config/demo.ts); station.info says only whether the station runs as a demo. */
-const demoAccounts: { username: string; role: Role }[] = [
-  { username: 'ana', role: 'operator' },
-  { username: 'rui', role: 'supervisor' },
-  { username: 'admin', role: 'admin' },
-];
-const demoPassword = 'balcao-demo';
 
 export function LoginPage() {
   const { t } = useTranslation();
@@ -115,14 +107,14 @@ export function LoginPage() {
             </div>
           </form>
         </div>
-        {info?.demo ? (
+        {info?.demoLogin ? (
           <aside className="card card--demo" data-testid="demo-accounts" aria-labelledby="demo-title">
             <h2 id="demo-title" className="card__title">
               {t('login.demoTitle')}
             </h2>
             <p>{t('login.demoIntro')}</p>
             <ul className="demo-accounts">
-              {demoAccounts.map((account) => (
+              {info.demoLogin.accounts.map((account) => (
                 <li key={account.username}>
                   <code className="demo-accounts__user">{account.username}</code>
                   <span className="demo-accounts__role">{t(`roles.${account.role}`)}</span>
@@ -130,7 +122,7 @@ export function LoginPage() {
               ))}
             </ul>
             <p>
-              {t('login.demoPassword')} <code>{demoPassword}</code>
+              {t('login.demoPassword')} <code>{info.demoLogin.password}</code>
             </p>
           </aside>
         ) : null}

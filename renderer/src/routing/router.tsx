@@ -4,12 +4,11 @@ import { HomePage } from '../pages/HomePage';
 import { LoginPage } from '../pages/LoginPage';
 import { OperatorsPage } from '../pages/OperatorsPage';
 import { SetupPage } from '../pages/SetupPage';
-import { ConnectingScreen } from '../components/StatusScreens';
 import { accessOf, paths, redirectFor, type PageAccess } from './access';
 import { Shell } from './Shell';
 import type { StationStore } from '../station/store';
 
-/** Never rendered (the loader always redirects); present so the router does not warn about an empty leaf. */
+/** Renders nothing: the unknown-path leaf (its loader always redirects) and the first frame before the guards have answered. */
 function Nothing() {
   return null;
 }
@@ -48,7 +47,8 @@ export function createAppRouter(store: StationStore): AppRouter {
     {
       path: '/',
       element: <Shell />,
-      hydrateFallbackElement: <ConnectingScreen />,
+      // The guards answer from the store at once, so the fallback shows for a frame at most: better blank than a flash of a spinner.
+      hydrateFallbackElement: <Nothing />,
       children: [
         { index: true, loader: guard('operator'), element: <HomePage /> },
         { path: 'setup', loader: guard('setup'), element: <SetupPage /> },

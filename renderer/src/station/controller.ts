@@ -1,10 +1,33 @@
-import type { Locale, SessionView, StationInfo } from '../../../app/contract/channels';
-import type { StationApi } from '../../../app/contract/client';
+import { channelNames, type ChannelName, type Locale, type SessionView, type StationInfo } from '../../../app/contract/channels';
+import type { CallApi, StationApi } from '../../../app/contract/client';
 import { changeLanguage } from '../i18n';
 import { errorCode } from '../i18n/errors';
 import { activityIntervalMs, createThrottle, type Throttle } from '../session/activity';
 import { pickLanguage, storedLanguage, storeLanguage } from './language';
 import type { StationStore } from './store';
+
+/**
+ * The same API, except that a call refused for want of a session (or of the
+ * role) also makes the UI ask station.info again: the session may have ended
+ * without this window hearing of it (an event lost during a reconnection),
+ * and the guards then take the operator where they belong.
+ */
+function resyncOnRefusal(api: StationApi, resync: () => void): StationApi {
+  const call = {} as Record<ChannelName, (request: unknown) => Promise<unknown>>;
+  for (const name of channelNames) {
+    const original = api.call[name] as (request: unknown) => Promise<unknown>;
+    call[name] = async (request) => {
+      try {
+        return await original(request);
+      } catch (error) {
+        const code = errorCode(error);
+        if (code === 'auth.required' || code === 'auth.forbidden') resync();
+        throw error;
+      }
+    };
+  }
+  return { call: call as unknown as CallApi, on: api.on };
+}
 
 /**
  * Keeps the store in step with the station core: loads station.info at boot
@@ -15,10 +38,14 @@ export class StationController {
   private throttle: Throttle = createThrottle(15_000);
   private started = false;
 
+  readonly api: StationApi;
+
   constructor(
-    readonly api: StationApi,
+    api: StationApi,
     readonly store: StationStore,
-  ) {}
+  ) {
+    this.api = resyncOnRefusal(api, () => void this.loadInfo());
+  }
 
   start(): void {
     if (this.started) return;

@@ -43,6 +43,7 @@ export const cs: PartialMessages = {
     connecting: 'Připojování ke stanici…',
     reconnecting: 'Obnovování spojení se stanicí…',
     reconnectingHint: 'Spojení se stanicí bylo přerušeno. Tato obrazovka bude pokračovat sama, jakmile se spojení obnoví; nic z toho, co jste zadali, se neztratí.',
+    reconnectingLong: 'Stále bez spojení? Pokud byla stanice restartována, vypsala novou adresu – otevřete tu.',
     failed: 'Stanice neodpověděla podle očekávání.',
     noTokenTitle: 'Otevřete tuto stránku ze stanice',
     noTokenBody: 'Otevřete adresu, kterou vypsal příkaz <code>balcao serve</code> na počítači stanice. Tato adresa obsahuje jednorázový klíč, který toto okno propojí se stanicí.',

@@ -45,6 +45,7 @@ export const en = {
     connecting: 'Connecting to the station…',
     reconnecting: 'Reconnecting to the station…',
     reconnectingHint: 'The connection to the station was lost. This screen resumes by itself as soon as it is back; what you have typed is kept.',
+    reconnectingLong: 'Still not connected? If the station was restarted, it printed a new address: open that one.',
     failed: 'The station did not answer as expected.',
     noTokenTitle: 'Open this page from the station',
     noTokenBody: 'Open the address printed by <code>balcao serve</code> on the station computer. That address carries a one-time key that connects this window to the station.',

@@ -43,6 +43,7 @@ export const pt: Messages = {
     connecting: 'A ligar ao posto…',
     reconnecting: 'A restabelecer a ligação ao posto…',
     reconnectingHint: 'Perdeu-se a ligação ao posto. Este ecrã retoma automaticamente assim que a ligação voltar; o que já escreveu não se perde.',
+    reconnectingLong: 'Continua sem ligação? Se o posto foi reiniciado, apresentou um novo endereço: abra esse.',
     failed: 'O posto não respondeu como esperado.',
     noTokenTitle: 'Abra esta página a partir do posto',
     noTokenBody: 'Abra o endereço apresentado pelo comando <code>balcao serve</code> no computador do posto. Esse endereço contém uma chave única que liga esta janela ao posto.',
