@@ -17,7 +17,13 @@ const totals = { passed: 0, failed: 0, skipped: 0 };
 function step(name, cmd, args) {
   const started = Date.now();
   process.stderr.write(`\n=== ${name}\n`);
-  const status = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: process.env.CI ? '0' : (process.env.FORCE_COLOR ?? '1') } }).status;
+  // Plain text in CI logs; colours for people at a terminal.
+  const env = { ...process.env };
+  if (env.CI) {
+    delete env.FORCE_COLOR;
+    env.NO_COLOR = '1';
+  } else env.FORCE_COLOR ??= '1';
+  const status = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env }).status;
   process.stderr.write(`=== ${name}: ${status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   if (status !== 0) failures.push(name);
 }

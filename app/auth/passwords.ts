@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { brokenPasswordRule, type PasswordRule } from '../contract/password-rules.js';
 
 /**
  * scrypt, stored as `scrypt$N$r$p$salt$hash` (base64). N = 2^15, r = 8, p = 1
@@ -42,12 +43,14 @@ export interface PasswordRules {
   minLength: number;
 }
 
-export type PasswordRule = 'too_short' | 'only_spaces' | 'contains_username';
-
-/** Returns the rule a password breaks, or null. Length is what matters most (NIST SP 800-63B §3.1.1.2); no composition rules. */
+/** The rule a password breaks (app/contract/password-rules.ts) and an English sentence for logs and the CLI, or null. */
 export function passwordProblem(password: string, username: string, rules: PasswordRules): { rule: PasswordRule; text: string } | null {
-  if ([...password].length < rules.minLength) return { rule: 'too_short', text: `must be at least ${rules.minLength} characters long` };
-  if (password.trim().length === 0) return { rule: 'only_spaces', text: 'must not be only spaces' };
-  if (password.toLowerCase().includes(username.toLowerCase())) return { rule: 'contains_username', text: 'must not contain the username' };
-  return null;
+  const rule = brokenPasswordRule(password, username, rules.minLength);
+  if (rule === null) return null;
+  const text: Record<PasswordRule, string> = {
+    too_short: `must be at least ${rules.minLength} characters long`,
+    only_spaces: 'must not be only spaces',
+    contains_username: 'must not contain the username',
+  };
+  return { rule, text: text[rule] };
 }

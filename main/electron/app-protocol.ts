@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
 import { appHost, appScheme } from './app-origin.js';
+import { contentTypeOf, rendererCsp, rendererCspDirectives, resolveRendererPath, type RendererPath } from '../web/renderer-files.js';
 
 /**
  * The app:// protocol, without electron: main.ts passes
@@ -10,26 +10,10 @@ import { appHost, appScheme } from './app-origin.js';
  * response carry the CSP as a header (§7).
  */
 
-/**
- * The Content Security Policy of every app:// response (checklist §7): only
- * the app's own files; no inline or eval'd script (the Vite build emits none);
- * images may also be data:/blob: URLs the UI builds (captured photos,
- * signatures); no plugins, no <base>, no framing, no form posts — the UI
- * talks to the core over IPC, never over the network.
- */
-export const cspDirectives: readonly (readonly [string, string])[] = [
-  ['default-src', "'self'"],
-  ['script-src', "'self'"],
-  ['style-src', "'self'"],
-  ['img-src', "'self' data: blob:"],
-  ['connect-src', "'self'"],
-  ['object-src', "'none'"],
-  ['base-uri', "'none'"],
-  ['frame-ancestors', "'none'"],
-  ['form-action', "'none'"],
-];
+/** The Content Security Policy of every app:// response (checklist §7); the directives live in main/web/renderer-files.ts, shared with the browser shell. */
+export const cspDirectives: readonly (readonly [string, string])[] = rendererCspDirectives();
 
-export const contentSecurityPolicy = cspDirectives.map(([name, value]) => `${name} ${value}`).join('; ');
+export const contentSecurityPolicy = rendererCsp();
 
 /** Headers on every response, the error ones included. */
 export function securityHeaders(): Record<string, string> {
@@ -43,44 +27,13 @@ export function securityHeaders(): Record<string, string> {
   };
 }
 
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.gif': 'image/gif',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.txt': 'text/plain; charset=utf-8',
-  '.wasm': 'application/wasm',
-};
-
-export function contentTypeOf(file: string): string {
-  return contentTypes[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-}
-
-export type Resolved =
-  | { kind: 'file'; file: string; spaFallback: boolean }
-  | { kind: 'refused'; status: 400 | 403 | 404; reason: string };
+export { contentTypeOf };
+export type Resolved = RendererPath;
 
 /**
- * Maps an app:// URL to a file under `root` (dist/renderer).
- *   - only app://balcao (another host of the scheme is not ours: 404);
- *   - the path is percent-decoded once, then must stay inside root after
- *     resolution — `..`, encoded `%2e%2e%2f`, backslashes, NUL and absolute
- *     paths are refused (403) rather than normalised;
- *   - a path whose last segment has no extension is a client-side route of
- *     the single-page app: it gets index.html (`spaFallback`);
- *   - a path with an extension is that file or nothing (the caller answers 404).
+ * Maps an app:// URL to a file under `root` (dist/renderer): only
+ * app://balcao (another host of the scheme is not ours: 404), then the path
+ * rules shared with the browser shell (resolveRendererPath).
  */
 export function resolveAppPath(url: string, root: string): Resolved {
   let parsed: URL;
@@ -92,28 +45,7 @@ export function resolveAppPath(url: string, root: string): Resolved {
   if (parsed.protocol !== `${appScheme}:` || parsed.host !== appHost || parsed.username !== '' || parsed.password !== '') {
     return { kind: 'refused', status: 404, reason: 'not the app host' };
   }
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(parsed.pathname);
-  } catch {
-    return { kind: 'refused', status: 400, reason: 'bad percent-encoding' };
-  }
-  if (decoded.includes('\0') || decoded.includes('\\')) return { kind: 'refused', status: 403, reason: 'forbidden character' };
-  const segments = decoded.split('/').filter((s) => s.length > 0);
-  if (segments.some((s) => s === '.' || s === '..')) return { kind: 'refused', status: 403, reason: 'path traversal' };
-
-  const base = path.resolve(root);
-  const last = segments.at(-1);
-  if (last === undefined || path.extname(last) === '') {
-    return { kind: 'file', file: path.join(base, 'index.html'), spaFallback: last !== undefined };
-  }
-  const file = path.resolve(base, ...segments);
-  const relative = path.relative(base, file);
-  // Belt and braces: whatever the segments were, the result must be strictly inside root.
-  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) {
-    return { kind: 'refused', status: 403, reason: 'outside the app folder' };
-  }
-  return { kind: 'file', file, spaFallback: false };
+  return resolveRendererPath(root, parsed.pathname);
 }
 
 export interface AppRequestHandlerOptions {

@@ -89,6 +89,8 @@ describe('browser shell: HTTP', () => {
     for (const evil of ['/../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd', '/assets/..%2f..%2f..%2fetc%2fpasswd', '/assets/%00.js']) {
       const response = await fetch(`${shell.origin}${evil}`);
       expect(await response.text()).not.toContain('root:');
+      expect([400, 403, 404]).toContain(response.status);
+      expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
     }
     expect((await fetch(`${shell.origin}/`, { method: 'POST' })).status).toBe(405);
   });

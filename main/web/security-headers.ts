@@ -1,22 +1,12 @@
+import { rendererCsp } from './renderer-files.js';
+
 /**
- * Headers on every page the browser shell serves. The CSP matches the
- * Electron shell's, except that the contract travels over a WebSocket to this
- * same origin, so connect-src names it.
+ * Headers on every page the browser shell serves. The CSP is the Electron
+ * shell's, except that the contract travels over a WebSocket to this same
+ * origin, so connect-src names it.
  */
 export function contentSecurityPolicy(origin: string): string {
-  const wsOrigin = origin.replace(/^http/, 'ws');
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data: blob:",
-    "font-src 'self'",
-    `connect-src 'self' ${wsOrigin}`,
-    "object-src 'none'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-    "form-action 'none'",
-  ].join('; ');
+  return rendererCsp(`'self' ${origin.replace(/^http/, 'ws')}`);
 }
 
 export function securityHeaders(origin: string): Record<string, string> {

@@ -58,8 +58,8 @@ export async function startWebShell({ station, port, rendererDir, token = random
     }
     const origin = `http://${host}`;
     void loadStatic(rendererDir, request.url ?? '/').then((file) => {
-      if (file === null) {
-        response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', ...securityHeaders(origin) }).end('Not found\n');
+      if (file.kind === 'refused') {
+        response.writeHead(file.status, { 'Content-Type': 'text/plain; charset=utf-8', ...securityHeaders(origin) }).end(`${file.status === 404 ? 'Not found' : 'Refused'}\n`);
         return;
       }
       response.writeHead(200, {

@@ -6,7 +6,7 @@ import { SelectField, TextField } from '../components/Field';
 import { Modal } from '../components/Modal';
 import { Notice } from '../components/Notice';
 import { PageTitle } from '../components/PageTitle';
-import { firstProblem, validateAccount, type AccountProblems } from '../forms/account';
+import { useAccountForm } from '../forms/use-account-form';
 import { errorCode } from '../i18n/errors';
 import { formatMoment } from '../i18n/format';
 import { isLocale } from '../i18n/languages';
@@ -106,63 +106,25 @@ const addIds = { username: 'new-username', displayName: 'new-display-name', pass
 function AddOperatorForm({ minLength, onAdded }: { minLength: number; onAdded: (operator: OperatorView) => void }) {
   const { t } = useTranslation();
   const controller = useController();
-  const errorText = useErrorText();
-  const empty = { username: '', displayName: '', password: '' };
-  const [values, setValues] = useState(empty);
   const [role, setRole] = useState<Role>('operator');
-  const [problems, setProblems] = useState<AccountProblems>({});
-  const [serverProblems, setServerProblems] = useState<Partial<Record<(typeof addFields)[number], string>>>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { values, busy, formError, message, change, submit, reset } = useAccountForm({
+    fields: addFields,
+    ids: addIds,
+    initial: { username: '', displayName: '', password: '' },
+    minLength,
+  });
 
-  const message = (field: (typeof addFields)[number]) => {
-    const problem = problems[field];
-    return problem !== undefined ? t(problem.key, problem.params) : (serverProblems[field] ?? null);
-  };
-  const change = (field: (typeof addFields)[number], value: string) => {
-    setValues((v) => ({ ...v, [field]: value }));
-    setProblems((p) => ({ ...p, [field]: undefined }));
-    setServerProblems((p) => ({ ...p, [field]: undefined }));
-  };
-
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (busy) return;
-    setFormError(null);
-    setServerProblems({});
-    const found = validateAccount(values, minLength);
-    setProblems(found);
-    const first = firstProblem(found, addFields);
-    if (first !== null) {
-      document.getElementById(addIds[first])?.focus();
-      return;
-    }
-    setBusy(true);
-    try {
-      const created = await controller.api.call['operators.create']({
-        username: values.username.trim(),
-        displayName: values.displayName.trim(),
-        role,
-        password: values.password,
-      });
-      setValues(empty);
-      setRole('operator');
-      onAdded(created);
-    } catch (error) {
-      const code = errorCode(error);
-      if (code === 'auth.username_taken') {
-        setServerProblems({ username: errorText(error) });
-        document.getElementById(addIds.username)?.focus();
-      } else if (code === 'auth.weak_password') {
-        setServerProblems({ password: errorText(error) });
-        document.getElementById(addIds.password)?.focus();
-      } else {
-        setFormError(errorText(error));
-      }
-    } finally {
-      setBusy(false);
-    }
-  };
+  const onSubmit = submit(async (input) => {
+    const created = await controller.api.call['operators.create']({
+      username: input.username.trim(),
+      displayName: input.displayName.trim(),
+      role,
+      password: input.password,
+    });
+    reset();
+    setRole('operator');
+    onAdded(created);
+  });
 
   return (
     <section className="card" aria-labelledby="add-operator-heading">
@@ -175,7 +137,7 @@ function AddOperatorForm({ minLength, onAdded }: { minLength: number; onAdded: (
           <p>{formError}</p>
         </Notice>
       ) : null}
-      <form className="form form--grid" noValidate onSubmit={(e) => void submit(e)} aria-busy={busy || undefined}>
+      <form className="form form--grid" noValidate onSubmit={(e) => void onSubmit(e)} aria-busy={busy || undefined}>
         <TextField
           id={addIds.username}
           label={t('setup.username')}

@@ -1,12 +1,9 @@
-import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useController, useStationState } from '../station/context';
 import { TextField } from '../components/Field';
 import { Notice } from '../components/Notice';
 import { PageTitle } from '../components/PageTitle';
-import { firstProblem, validateAccount, type AccountProblems, type Problem } from '../forms/account';
-import { errorCode } from '../i18n/errors';
-import { useErrorText } from '../i18n/use-error-text';
+import { useAccountForm } from '../forms/use-account-form';
 
 const fields = ['username', 'displayName', 'password', 'confirm'] as const;
 type Field = (typeof fields)[number];
@@ -22,63 +19,28 @@ export function SetupPage() {
   const { t } = useTranslation();
   const controller = useController();
   const { info } = useStationState();
-  const errorText = useErrorText();
   const minLength = info?.passwordMinLength ?? 10;
-  const [values, setValues] = useState<Record<Field, string>>({ username: '', displayName: '', password: '', confirm: '' });
-  const [problems, setProblems] = useState<AccountProblems>({});
-  const [serverProblems, setServerProblems] = useState<Partial<Record<Field, string>>>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { values, busy, formError, message, change, submit } = useAccountForm({
+    fields,
+    ids,
+    initial: { username: '', displayName: '', password: '', confirm: '' },
+    minLength,
+  });
 
-  const message = (field: Field): string | null => {
-    const problem: Problem | undefined = problems[field];
-    if (problem !== undefined) return t(problem.key, problem.params);
-    return serverProblems[field] ?? null;
-  };
-
-  const change = (field: Field) => (value: string) => {
-    setValues((v) => ({ ...v, [field]: value }));
-    setProblems((p) => ({ ...p, [field]: undefined }));
-    setServerProblems((p) => ({ ...p, [field]: undefined }));
-  };
-
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (busy) return;
-    setFormError(null);
-    setServerProblems({});
-    const found = validateAccount(values, minLength);
-    setProblems(found);
-    const first = firstProblem(found, fields);
-    if (first !== null) {
-      document.getElementById(ids[first])?.focus();
-      return;
-    }
-    setBusy(true);
-    try {
+  const onSubmit = submit(
+    async (input) => {
       const session = await controller.api.call['auth.createFirstAdmin']({
-        username: values.username.trim(),
-        displayName: values.displayName.trim(),
-        password: values.password,
+        username: input.username.trim(),
+        displayName: input.displayName.trim(),
+        password: input.password,
       });
       controller.firstAdminCreated(session);
-    } catch (error) {
-      const code = errorCode(error);
-      if (code === 'auth.username_taken') {
-        setServerProblems({ username: errorText(error) });
-        document.getElementById(ids.username)?.focus();
-      } else if (code === 'auth.weak_password') {
-        setServerProblems({ password: errorText(error) });
-        document.getElementById(ids.password)?.focus();
-      } else {
-        setFormError(errorText(error));
-        // Someone else finished the first run meanwhile: station.info says so and the guard moves on to sign-in.
-        if (code === 'auth.first_run_done') void controller.loadInfo();
-      }
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+    (code) => {
+      // Someone else finished the first run meanwhile: station.info says so and the guard moves on to sign-in.
+      if (code === 'auth.first_run_done') void controller.loadInfo();
+    },
+  );
 
   return (
     <div className="page page--narrow">
@@ -93,14 +55,14 @@ export function SetupPage() {
             <p>{formError}</p>
           </Notice>
         ) : null}
-        <form className="form" data-testid="setup-form" noValidate onSubmit={(e) => void submit(e)} aria-busy={busy || undefined}>
+        <form className="form" data-testid="setup-form" noValidate onSubmit={(e) => void onSubmit(e)} aria-busy={busy || undefined}>
           <TextField
             id={ids.username}
             label={t('setup.username')}
             hint={t('setup.usernameHint')}
             error={message('username')}
             value={values.username}
-            onChange={(e) => change('username')(e.target.value)}
+            onChange={(e) => change('username', e.target.value)}
             autoComplete="username"
             autoCapitalize="none"
             spellCheck={false}
@@ -113,7 +75,7 @@ export function SetupPage() {
             hint={t('setup.displayNameHint')}
             error={message('displayName')}
             value={values.displayName}
-            onChange={(e) => change('displayName')(e.target.value)}
+            onChange={(e) => change('displayName', e.target.value)}
             autoComplete="name"
             required
           />
@@ -124,7 +86,7 @@ export function SetupPage() {
             hint={t('setup.passwordRule', { minLength })}
             error={message('password')}
             value={values.password}
-            onChange={(e) => change('password')(e.target.value)}
+            onChange={(e) => change('password', e.target.value)}
             autoComplete="new-password"
             required
           />
@@ -133,8 +95,8 @@ export function SetupPage() {
             type="password"
             label={t('setup.confirmPassword')}
             error={message('confirm')}
-            value={values.confirm}
-            onChange={(e) => change('confirm')(e.target.value)}
+            value={values.confirm ?? ''}
+            onChange={(e) => change('confirm', e.target.value)}
             autoComplete="new-password"
             required
           />

@@ -1,18 +1,14 @@
-/**
- * The core's password rules (app/auth/passwords.ts), repeated here so the
- * form can say what is wrong before anything is sent. The core still checks;
- * if the two ever disagree, its auth.weak_password is shown instead.
- */
+import { brokenPasswordRule } from '../../../app/contract/password-rules';
+
+/** What the form says about a password: the core's own rules (app/contract/password-rules.ts), plus "fill this in". */
 export type PasswordIssue = 'required' | 'tooShort' | 'onlySpaces' | 'hasUsername';
+
+const fromRule = { too_short: 'tooShort', only_spaces: 'onlySpaces', contains_username: 'hasUsername' } as const;
 
 export function passwordIssue(password: string, username: string, minLength: number): PasswordIssue | null {
   if (password.length === 0) return 'required';
-  // Counted in code points, as the core does, so that an emoji or accented letter counts once.
-  if ([...password].length < minLength) return 'tooShort';
-  if (password.trim().length === 0) return 'onlySpaces';
-  const name = username.trim().toLowerCase();
-  if (name.length > 0 && password.toLowerCase().includes(name)) return 'hasUsername';
-  return null;
+  const rule = brokenPasswordRule(password, username, minLength);
+  return rule === null ? null : fromRule[rule];
 }
 
 export const passwordIssueKeys: Record<PasswordIssue, string> = {
