@@ -86,12 +86,25 @@ describe('browser shell: HTTP', () => {
     expect(csp).toContain(`connect-src 'self' ws://127.0.0.1:${shell.port}`);
     expect(home.headers.get('cache-control')).toBe('no-store');
     expect((await fetch(`${shell.origin}/assets/app.js`)).headers.get('content-type')).toMatch(/javascript/);
-    for (const evil of ['/../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd', '/assets/..%2f..%2f..%2fetc%2fpasswd', '/assets/%00.js']) {
-      const response = await fetch(`${shell.origin}${evil}`);
-      expect(await response.text()).not.toContain('root:');
-      expect([400, 403, 404]).toContain(response.status);
-      expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+    // Sent raw (fetch would normalise the dots away before the server saw them).
+    const { request } = await import('node:http');
+    const raw = (rawPath: string) =>
+      new Promise<{ status: number; body: string; csp: string }>((resolve, reject) => {
+        request({ host: '127.0.0.1', port: shell.port, path: rawPath, headers: { Host: `127.0.0.1:${shell.port}` } }, (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body, csp: String(res.headers['content-security-policy'] ?? '') }));
+        })
+          .on('error', reject)
+          .end();
+      });
+    for (const evil of ['/../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd', '/assets/..%2f..%2f..%2fetc%2fpasswd', '/assets/%00.js', '/assets\\..\\..\\etc\\passwd', '/%E0%A4%A']) {
+      const response = await raw(evil);
+      expect(response.body).not.toContain('root:');
+      expect([400, 403]).toContain(response.status);
+      expect(response.csp).toContain("default-src 'self'");
     }
+    expect((await raw('/assets/missing.js')).status).toBe(404);
     expect((await fetch(`${shell.origin}/`, { method: 'POST' })).status).toBe(405);
   });
 
