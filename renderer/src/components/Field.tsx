@@ -32,13 +32,22 @@ function Extras({ id, hint, error }: Pick<Described, 'id' | 'hint' | 'error'>) {
   );
 }
 
-export function TextField({ id, label, hint, error, alsoDescribedBy, className, ...input }: Described & ComponentProps<'input'>) {
+/** Label, hint and error around one control: the part every field shares. */
+function FieldFrame({ id, label, hint, error, className, children }: Pick<Described, 'id' | 'label' | 'hint' | 'error'> & { className?: string | undefined; children: ReactNode }) {
   return (
     <div className={`field${error ? ' field--invalid' : ''}${className ? ` ${className}` : ''}`}>
       <label className="field__label" htmlFor={id}>
         {label}
       </label>
       <Extras id={id} hint={hint} error={error} />
+      {children}
+    </div>
+  );
+}
+
+export function TextField({ id, label, hint, error, alsoDescribedBy, className, ...input }: Described & ComponentProps<'input'>) {
+  return (
+    <FieldFrame id={id} label={label} hint={hint} error={error} className={className}>
       <input
         id={id}
         name={id}
@@ -47,7 +56,7 @@ export function TextField({ id, label, hint, error, alsoDescribedBy, className, 
         aria-describedby={describedBy(id, hint, error, alsoDescribedBy)}
         {...input}
       />
-    </div>
+    </FieldFrame>
   );
 }
 
@@ -62,11 +71,7 @@ export function SelectField({
   ...select
 }: Described & ComponentProps<'select'>) {
   return (
-    <div className={`field${error ? ' field--invalid' : ''}${className ? ` ${className}` : ''}`}>
-      <label className="field__label" htmlFor={id}>
-        {label}
-      </label>
-      <Extras id={id} hint={hint} error={error} />
+    <FieldFrame id={id} label={label} hint={hint} error={error} className={className}>
       <select
         id={id}
         name={id}
@@ -77,6 +82,6 @@ export function SelectField({
       >
         {children}
       </select>
-    </div>
+    </FieldFrame>
   );
 }
