@@ -43,12 +43,20 @@ const shell = await startShell(['--demo', '--data-dir', path.join(dir, 'demo')])
 const token = new URL(shell.url).hash.replace('#token=', '');
 const contract = await open(`${shell.origin.replace('http', 'ws')}${wsPath}`, [wsProtocol, `${tokenProtocolPrefix}${token}`], shell.origin);
 
-// A login first, so the timed call runs the role check and the session's clock like a real page does.
-await timeCalls(contract, () => JSON.stringify({ type: 'call', id: 0, channel: 'auth.login', payload: { username: 'ana', password: 'balcao-demo' } })).catch(() => undefined);
-const infoSamples = await (async () => {
-  contract.removeAllListeners('message');
-  return timeCalls(contract, (id) => JSON.stringify({ type: 'call', id, channel: 'session.activity', payload: {} }));
-})();
+// One login first, so the timed call runs the role check and the session's clock like a real page does.
+// Wait for its own reply (the session.changed event arrives too) before timing anything.
+await new Promise<void>((resolve, reject) => {
+  const onMessage = (data: WebSocket.RawData) => {
+    const frame = JSON.parse(data.toString()) as { type: string; id?: number; reply?: { ok: boolean } };
+    if (frame.type !== 'result' || frame.id !== 0) return;
+    contract.off('message', onMessage);
+    if (frame.reply?.ok) resolve();
+    else reject(new Error(`login failed: ${data.toString()}`));
+  };
+  contract.on('message', onMessage);
+  contract.send(JSON.stringify({ type: 'call', id: 0, channel: 'auth.login', payload: { username: 'ana', password: 'balcao-demo' } }));
+});
+const infoSamples = await timeCalls(contract, (id) => JSON.stringify({ type: 'call', id: id + 1, channel: 'session.activity', payload: {} }));
 contract.close();
 await shell.stop();
 
