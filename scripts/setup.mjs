@@ -65,6 +65,18 @@ if (stamp.lock !== wanted) {
   stamp = { lock: wanted };
 }
 
+// Native modules are compiled for one ABI at a time. `npm start` rebuilds them for Electron where Electron
+// runs; tests, the CLI and the browser shell run under Node, so switch back when better-sqlite3 (the one
+// module here built against V8 rather than Node-API) no longer loads under Node.
+const sqliteLoads = () => spawnSync(process.execPath, ['-e', "new (require('better-sqlite3'))(':memory:').close()"], { cwd: root, stdio: 'ignore' }).status === 0;
+if (!sqliteLoads()) {
+  say('better-sqlite3 is built for another runtime (Electron?): rebuilding it for Node…');
+  if (run('npm', ['rebuild', 'better-sqlite3']).status !== 0 || !sqliteLoads()) {
+    say('rebuilding better-sqlite3 for Node failed (see above).');
+    process.exit(1);
+  }
+}
+
 // 3. Electron's binary: optional. Without it the station runs in the browser shell and the Electron suite is skipped.
 const electronDir = path.join(root, 'node_modules', 'electron');
 const electronReady = () => existsSync(path.join(electronDir, 'path.txt')) && existsSync(path.join(electronDir, 'dist', readFileSync(path.join(electronDir, 'path.txt'), 'utf8').trim()));

@@ -16,6 +16,13 @@ const pathTxt = path.join(electronDir, 'path.txt');
 const electronBinary = existsSync(pathTxt) ? path.join(electronDir, 'dist', readFileSync(pathTxt, 'utf8').trim()) : null;
 
 if (electronBinary !== null && existsSync(electronBinary)) {
+  // better-sqlite3 must be compiled for Electron's ABI to load in its main process; setup.mjs switches it
+  // back for Node before the next `npm test`. (Not exercised on machines without Electron's binary.)
+  say('Rebuilding native modules for Electron (electron-builder install-app-deps)…');
+  if (spawnSync(path.join(root, 'node_modules', '.bin', 'electron-builder'), ['install-app-deps'], { cwd: root, stdio: 'inherit' }).status !== 0) {
+    say('Rebuilding native modules for Electron failed (see above); `npx balcao serve --demo` runs the browser shell meanwhile.');
+    process.exit(1);
+  }
   say(`Starting Balcão in Electron (demo profile, data in ${dataDir}).`);
   const child = spawn(electronBinary, [path.join(root, 'dist', 'electron', 'main.cjs'), '--demo', '--data-dir', dataDir], { stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
