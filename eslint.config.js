@@ -39,7 +39,7 @@ export default tseslint.config(
   },
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
-    ignores: ['renderer/vite.config.ts', 'renderer/**/*.test.ts', 'renderer/**/*.test.tsx'],
+    ignores: ['renderer/**/*.test.ts', 'renderer/**/*.test.tsx'],
     rules: { 'no-restricted-imports': ['error', { patterns: [electron, nodeBuiltins, nativeModules, coreFromRenderer] }] },
   },
   {

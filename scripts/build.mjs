@@ -15,7 +15,7 @@ const want = (part) => only.length === 0 || only.includes(part);
 const started = Date.now();
 
 if (want('renderer')) {
-  await viteBuild({ configFile: path.join(root, 'renderer/vite.config.ts'), logLevel: 'warn' });
+  await viteBuild({ configFile: path.join(root, 'vite.renderer.config.ts'), logLevel: 'warn' });
 }
 
 const node = {

@@ -3,15 +3,16 @@ import react from '@vitejs/plugin-react';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
+// Kept outside renderer/: this file runs in Node at build time, and renderer/ holds only what runs in the page.
+const renderer = path.join(path.dirname(fileURLToPath(import.meta.url)), 'renderer');
 
 export default defineConfig({
-  root: here,
+  root: renderer,
   // Absolute: the UI's routes are real paths (/audit/), and both shells serve it from the root.
   base: '/',
   plugins: [react()],
   build: {
-    outDir: path.resolve(here, '../dist/renderer'),
+    outDir: path.resolve(renderer, '../dist/renderer'),
     emptyOutDir: true,
     sourcemap: true,
     // No inline scripts or eval: the CSP forbids them (script-src 'self').

@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { en } from './locales/en';
+import { en } from '../../renderer/src/i18n/locales/en';
 
-const src = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const src = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'renderer', 'src');
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
