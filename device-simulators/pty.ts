@@ -14,8 +14,11 @@ export interface PtyPair {
 /**
  * A pseudo-terminal pair joined by socat, so that a driver and a simulator
  * talk through the real serialport binding and the kernel's tty layer.
- * socat prints "PTY is /dev/pts/N" for each end (with -d -d); raw and echo=0
- * keep the tty layer from touching the bytes.
+ * socat prints "PTY is /dev/pts/N" for each end (with -d -d); `rawer`
+ * keeps the tty layer from touching the bytes.
+ * Over a pty, the other end going away reaches the serialport binding late
+ * or not at all (unlike a USB adapter's unplugging): a driver may notice it
+ * only through its exchange timeouts.
  */
 export async function createPtyPair(timeoutMs = 5000): Promise<PtyPair> {
   const dir = mkdtempSync(path.join(tmpdir(), 'balcao-pty-'));
@@ -23,7 +26,7 @@ export async function createPtyPair(timeoutMs = 5000): Promise<PtyPair> {
   const devicePath = path.join(dir, 'device');
   let child: ChildProcess;
   try {
-    child = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${hostPath}`, `pty,raw,echo=0,link=${devicePath}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child = spawn('socat', ['-d', '-d', `pty,rawer,link=${hostPath}`, `pty,rawer,link=${devicePath}`], { stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`socat could not be started (${(error as Error).message}); install it with: apt-get install socat`);

@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { version } from '../../app/station/version.js';
 import { CliError, exitCodes } from './open-station.js';
 import { serve } from './serve.js';
+import { listDevices } from './device-list.js';
 
 function portNumber(value: string): number {
   const port = Number(value);
@@ -36,6 +37,27 @@ export async function main(argv: string[]): Promise<number> {
     .option('--data-dir <dir>', 'data directory for the demo profile', '.balcao/demo')
     .action((options: { port: number; config?: string; demo?: boolean; dataDir: string }) => {
       result = serve(options, stopSignal());
+    });
+
+  const device = program.command('device').description('drive a real or simulated device');
+  device
+    .command('list')
+    .description('serial ports and HID devices on this machine, with what the station would try on each')
+    .option('--json', 'print JSON')
+    .action((options: { json?: boolean }) => {
+      result = listDevices().then(({ devices, notes }) => {
+        if (options.json) process.stdout.write(`${JSON.stringify({ devices, notes }, null, 2)}\n`);
+        else {
+          if (devices.length === 0) process.stdout.write('No serial ports or HID devices found.\n');
+          for (const d of devices) {
+            const ids = d.vendorId ? ` ${d.vendorId}:${d.productId ?? '????'}` : '';
+            const who = [d.manufacturer, d.product].filter(Boolean).join(' ');
+            process.stdout.write(`${d.bus.padEnd(6)} ${d.path}${ids}${who ? `  ${who}` : ''}${d.hint ? `  — ${d.hint}` : ''}\n`);
+          }
+        }
+        for (const note of notes) process.stderr.write(`${note}\n`);
+        return exitCodes.ok;
+      });
     });
 
   try {
