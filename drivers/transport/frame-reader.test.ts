@@ -36,7 +36,7 @@ describe('FrameReader', () => {
     const { host, device } = createMemoryLinkPair();
     const reader = new FrameReader(host, decode);
     const bad = frame([7, 7]);
-    bad[bad.length - 1] ^= 0xff;
+    bad.writeUInt8((bad.at(-1) ?? 0) ^ 0xff, bad.length - 1);
     await device.write(Buffer.concat([Buffer.from([0x00]), bad, frame([42])]));
     await expect(reader.next(500, 'x')).rejects.toMatchObject({ code: 'protocol' });
     await expect(reader.next(500, 'x')).rejects.toMatchObject({ code: 'checksum' });

@@ -3,6 +3,18 @@ import { version } from '../../app/station/version.js';
 import { CliError, exitCodes } from './open-station.js';
 import { serve } from './serve.js';
 import { listDevices } from './device-list.js';
+import { captureToPng, fingerprintDrivers } from './device-capture.js';
+import { readMrzOnce } from './device-mrz.js';
+import { ptySimulators } from './simulate.js';
+import { mrzFramings, type MrzFraming } from '../../drivers/mrz-reader/framing.js';
+import { fingerprintQualities, type FingerprintQuality } from '../../device-simulators/fingerprint/synthetic.js';
+import { DeviceError } from '../../drivers/errors.js';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('a whole number greater than 0');
+  return n;
+}
 
 function portNumber(value: string): number {
   const port = Number(value);
@@ -60,6 +72,74 @@ export async function main(argv: string[]): Promise<number> {
       });
     });
 
+  device
+    .command('capture')
+    .description('one fingerprint from a real or simulated reader, written as an 8-bit greyscale PNG')
+    .requiredOption('--driver <name>', `fingerprint driver: ${Object.keys(fingerprintDrivers).join(', ')}`)
+    .requiredOption('--port <path>', 'serial port (or the pty path `balcao simulate … --pty` printed)')
+    .option('--baud <n>', 'line speed the module is at now (default: its power-up speed)', positiveInt)
+    .option('--timeout <s>', 'seconds to wait for a finger', positiveInt, 20)
+    .requiredOption('--out <file.png>', 'where to write the image')
+    .action((options: { driver: string; port: string; baud?: number; timeout: number; out: string }) => {
+      result = captureToPng({ ...options, timeoutMs: options.timeout * 1000 }).then((capture) => {
+        const { width, height, ppi } = capture.image;
+        process.stdout.write(`${JSON.stringify({ out: options.out, width, height, ppi, device: capture.device, capturedAt: capture.capturedAt })}\n`);
+        return exitCodes.ok;
+      });
+    });
+  device
+    .command('read-mrz')
+    .description('wait for one document on an MRZ reader and print the parsed MRZ as JSON')
+    .requiredOption('--driver <framing>', `reader framing: ${mrzFramings.join(', ')}`)
+    .requiredOption('--port <path>', 'serial port (or the pty path `balcao simulate … --pty` printed)')
+    .option('--baud <n>', 'line speed', positiveInt, 9600)
+    .option('--timeout <s>', 'seconds to wait for a document', positiveInt, 30)
+    .action((options: { driver: string; port: string; baud: number; timeout: number }) => {
+      if (!(mrzFramings as readonly string[]).includes(options.driver)) {
+        throw new CliError(`No MRZ reader driver named ${options.driver}; use one of: ${mrzFramings.join(', ')}.`, exitCodes.usage);
+      }
+      result = readMrzOnce({ framing: options.driver as MrzFraming, port: options.port, baud: options.baud, timeoutMs: options.timeout * 1000 }).then((parsed) => {
+        process.stdout.write(`${JSON.stringify(parsed, null, 2)}\n`);
+        return exitCodes.ok;
+      });
+    });
+
+  program
+    .command('simulate')
+    .description('run a device simulator on a socat pseudo-terminal pair and print the path a driver opens')
+    .argument('<device>', `one of: ${Object.keys(ptySimulators).join(', ')}`)
+    .option('--pty', 'on a pseudo-terminal pair (the only way for serial devices)', true)
+    .option('--quality <q>', `fingerprint quality: ${fingerprintQualities.join(', ')}`)
+    .option('--fault <f>', 'inject a fault on every exchange that can have it')
+    .option('--seed <n>', 'image seed', positiveInt)
+    .option('--every <ms>', 'MRZ readers: present a sample passport this often', positiveInt)
+    .action((name: string, options: { quality?: string; fault?: string; seed?: number; every?: number }) => {
+      const start = ptySimulators[name];
+      if (start === undefined) throw new CliError(`No simulator named ${name}; use one of: ${Object.keys(ptySimulators).join(', ')}.`, exitCodes.usage);
+      if (options.quality !== undefined && !(fingerprintQualities as readonly string[]).includes(options.quality)) {
+        throw new CliError(`No fingerprint quality ${options.quality}; use one of: ${fingerprintQualities.join(', ')}.`, exitCodes.usage);
+      }
+      const signal = stopSignal();
+      result = (async () => {
+        let sim;
+        try {
+          sim = await start({
+            ...(options.quality ? { quality: options.quality as FingerprintQuality } : {}),
+            ...(options.fault ? { fault: options.fault } : {}),
+            ...(options.seed !== undefined ? { seed: options.seed } : {}),
+            ...(options.every !== undefined ? { everyMs: options.every } : {}),
+          });
+        } catch (error) {
+          throw new CliError((error as Error).message, exitCodes.usage);
+        }
+        process.stderr.write(`${name} simulator running; a driver opens the path below. Stop with Ctrl+C.\n`);
+        process.stdout.write(`${sim.where}\n`);
+        await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+        await sim.stop();
+        return exitCodes.ok;
+      })();
+    });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
     return await result;
@@ -68,6 +148,10 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CliError) {
       process.stderr.write(`balcao: ${error.message}\n`);
       return error.exitCode;
+    }
+    if (error instanceof DeviceError) {
+      process.stderr.write(`balcao: ${error.message}\n`);
+      return exitCodes.device;
     }
     process.stderr.write(`balcao: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return exitCodes.failure;

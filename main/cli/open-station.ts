@@ -12,7 +12,8 @@ export interface StationSource {
 }
 
 /** Exit codes a script can act on. */
-export const exitCodes = { ok: 0, usage: 64, config: 78, storage: 74, failure: 1 } as const;
+/** sysexits.h: 64 usage, 69 service unavailable (the device did not do its part), 74 I/O (storage), 78 configuration. */
+export const exitCodes = { ok: 0, usage: 64, device: 69, config: 78, storage: 74, failure: 1 } as const;
 
 export class CliError extends Error {
   constructor(

@@ -1,0 +1,50 @@
+import { runGt5xxSimulatorOnPty } from '../../device-simulators/gt5xx/run.js';
+import { gt5xxFaults, type Gt5xxFault } from '../../device-simulators/gt5xx/simulator.js';
+import { runMrzReaderSimulatorOnPty } from '../../device-simulators/mrz-reader/run.js';
+import type { MrzFraming } from '../../drivers/mrz-reader/framing.js';
+import type { FingerprintQuality } from '../../device-simulators/fingerprint/synthetic.js';
+
+export interface SimulateOptions {
+  quality?: FingerprintQuality;
+  fault?: string;
+  seed?: number;
+  /** MRZ readers: present a sample passport this often (ms); 0 = only once, right away. */
+  everyMs?: number;
+}
+
+/** A running simulator: where a driver reaches it, and how to stop it. */
+export interface RunningSimulator {
+  where: string;
+  stop(): Promise<void>;
+}
+
+type Starter = (options: SimulateOptions) => Promise<RunningSimulator>;
+
+/** A fault name the simulator does not know is refused, naming the ones it does, rather than silently ignored. */
+function checkedFault<F extends string>(fault: string | undefined, known: readonly F[], device: string): F | undefined {
+  if (fault === undefined) return undefined;
+  if (!(known as readonly string[]).includes(fault)) throw new Error(`The ${device} simulator has no fault "${fault}"; it knows: ${known.join(', ')}.`);
+  return fault as F;
+}
+
+/** The simulators `balcao simulate <device> --pty` can run, each on its own socat pseudo-terminal pair. */
+export const ptySimulators: Record<string, Starter> = {
+  gt5xx: async ({ quality, fault, seed }) => {
+    const sim = await runGt5xxSimulatorOnPty({
+      ...(quality ? { quality } : {}),
+      ...(seed !== undefined ? { seed } : {}),
+      ...(fault ? { fault: checkedFault<Gt5xxFault>(fault, gt5xxFaults, 'gt5xx') } : {}),
+    });
+    return { where: sim.hostPath, stop: () => sim.stop() };
+  },
+  desko: mrzReader('desko'),
+  '3m': mrzReader('3m'),
+  lines: mrzReader('lines'),
+};
+
+function mrzReader(framing: MrzFraming): Starter {
+  return async ({ everyMs = 5000 }) => {
+    const sim = await runMrzReaderSimulatorOnPty({ framing, everyMs: Math.max(250, everyMs) });
+    return { where: sim.hostPath, stop: () => sim.stop() };
+  };
+}
