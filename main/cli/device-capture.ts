@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import type { RawFingerprintCapture } from '../../drivers/capture.js';
 import { DeviceError } from '../../drivers/errors.js';
 import { Gt5xxDriver } from '../../drivers/gt5xx/driver.js';
+import { Ef01Driver } from '../../drivers/ef01/driver.js';
 import type { ByteLink } from '../../drivers/transport/byte-link.js';
 import { openSerialLink } from '../../drivers/transport/serial-link.js';
 
@@ -16,6 +17,20 @@ interface FingerprintDriverEntry {
 }
 
 export const fingerprintDrivers: Record<string, FingerprintDriverEntry> = {
+  // EF01 family (ZFM-20, R305/R307/R503, AS608): factory speed 57600 baud (shared/reference/devices.md §1);
+  // the driver raises it to 115200 (N = 12) for the image upload and restores it afterwards.
+  r30x: {
+    defaultBaud: 57600,
+    async capture(link, timeoutMs) {
+      const driver = new Ef01Driver(link, { captureTimeoutMs: timeoutMs, uploadBaudMultiplier: 12 });
+      try {
+        await driver.open();
+        return await driver.capture();
+      } finally {
+        driver.close();
+      }
+    },
+  },
   // GT-5xx power up at 9600 baud (shared/reference/devices.md §2); the driver raises it for the image.
   gt5xx: {
     defaultBaud: 9600,

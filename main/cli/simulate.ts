@@ -1,4 +1,6 @@
 import { runGt5xxSimulatorOnPty } from '../../device-simulators/gt5xx/run.js';
+import { runEf01SimulatorOnPty } from '../../device-simulators/ef01/run.js';
+import { ef01Faults, type Ef01Fault } from '../../device-simulators/ef01/simulator.js';
 import { gt5xxFaults, type Gt5xxFault } from '../../device-simulators/gt5xx/simulator.js';
 import { runMrzReaderSimulatorOnPty } from '../../device-simulators/mrz-reader/run.js';
 import type { MrzFraming } from '../../drivers/mrz-reader/framing.js';
@@ -28,7 +30,18 @@ function checkedFault<F extends string>(fault: string | undefined, known: readon
 }
 
 /** The simulators `balcao simulate <device> --pty` can run, each on its own socat pseudo-terminal pair. */
+const ef01: Starter = async ({ quality, fault, seed }) => {
+  const sim = await runEf01SimulatorOnPty({
+    ...(quality ? { quality } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(fault ? { fault: checkedFault<Ef01Fault>(fault, ef01Faults, 'r30x') } : {}),
+  });
+  return { where: sim.hostPath, stop: () => sim.stop() };
+};
+
 export const ptySimulators: Record<string, Starter> = {
+  r30x: ef01,
+  ef01,
   gt5xx: async ({ quality, fault, seed }) => {
     const sim = await runGt5xxSimulatorOnPty({
       ...(quality ? { quality } : {}),

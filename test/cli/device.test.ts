@@ -44,6 +44,15 @@ describe('balcao device and simulate', () => {
     expect(stats.channels[0]?.stdev).toBeGreaterThan(30);
   });
 
+  it('captures from the R30x (EF01) simulator on a pty, paced at the wire rate, 256×288 at 500 ppi', async () => {
+    const { where } = await simulate(['r30x', '--quality', 'dry', '--seed', '3']);
+    const out = path.join(tempDir().dir, 'r30x.png');
+    const result = await runBalcao(['device', 'capture', '--driver', 'r30x', '--port', where, '--out', out]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ width: 256, height: 288, ppi: 500, device: { family: 'ef01' } });
+    expect(await sharp(out).metadata()).toMatchObject({ channels: 1, density: 500 });
+  });
+
   it('reads a passport from the DESKO reader simulator and prints the parsed MRZ', async () => {
     const { where } = await simulate(['desko', '--every', '300']);
     const result = await runBalcao(['device', 'read-mrz', '--driver', 'desko', '--port', where, '--timeout', '5']);
