@@ -175,6 +175,7 @@ describe('demo station', () => {
     await chooseLanguage(page, 'uk');
     await shot(page, '13-home-admin-uk');
     await page.getByTestId('logout').click();
+    await page.getByTestId('login-form').waitFor();
     await chooseLanguage(page, 'pt');
     await signIn(page, 'admin', 'balcao-demo');
     await page.getByTestId('home').waitFor();

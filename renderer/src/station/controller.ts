@@ -110,7 +110,9 @@ export class StationController {
   private signedOut(because: 'idle' | 'disabled' | null): void {
     const wasSignedIn = this.store.get().session !== null;
     this.store.update({ session: null, idleDeadline: null, ...(wasSignedIn || because !== null ? { signedOutBecause: because } : {}) });
-    void changeLanguage(this.languageFor(null));
+    // Only on the transition: a logout is heard twice (the call's answer, then the event), and a language
+    // chosen on the login screen in between must not be undone by the second.
+    if (wasSignedIn) void changeLanguage(this.languageFor(null));
   }
 
   firstAdminCreated(session: SessionView): void {
