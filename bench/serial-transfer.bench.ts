@@ -116,6 +116,7 @@ for (const multiplier of [null, 12] as const) {
   await driver.capture();
   row('GT-5xx in process, GetImage at 115200', m.result());
   await driver.close();
+  await sim.stop();
 }
 
 // CPU time per image, unpaced (driver and simulator share this process, so both are counted).

@@ -28,7 +28,8 @@ import {
   unpackImage,
   type Ef01Frame,
 } from '../../drivers/ef01/protocol.js';
-import { createPrng, synthesizeFingerprint, type FingerprintQuality } from '../fingerprint/synthetic.js';
+import { synthesizeFingerprint, type FingerprintQuality } from '../fingerprint/synthetic.js';
+import { createPrng } from '../random.js';
 
 export type Ef01Fault =
   | 'timeout' // stops answering

@@ -6,6 +6,7 @@
  * Ridge period ≈ 9.5 px, which is typical at 500 ppi (inter-ridge distance
  * ≈ 0.46 mm). Same seed and options → same bytes.
  */
+import { createPrng } from '../random.js';
 
 export type FingerprintQuality = 'good' | 'poor_contrast' | 'smudged' | 'partial' | 'dry' | 'wet';
 
@@ -18,17 +19,6 @@ export interface SynthesizeOptions {
   seed: number;
 }
 
-/** mulberry32: a small, fast, seedable 32-bit PRNG. */
-export function createPrng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const RIDGE_PERIOD = 9.5; // pixels at 500 ppi
 const ORIENTATIONS = 24; // quantised orientation steps for the Gabor kernels

@@ -19,6 +19,7 @@ import {
   unpackImage,
   type Ef01Frame,
 } from './protocol.js';
+import { createPrng as prng } from '../../device-simulators/random.js';
 
 const bytes = (text: string) => Buffer.from(text.replace(/\s+/g, ''), 'hex');
 
@@ -146,17 +147,6 @@ describe('EF01 decoder', () => {
   });
 });
 
-/** mulberry32 */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function checkResult(result: DecodeResult<Ef01Frame>, length: number): void {
   if (result.kind === 'need') return;

@@ -22,20 +22,10 @@ import {
   sentFromImage,
   type Gt5xxFrame,
 } from './protocol.js';
+import { createPrng as prng } from '../../device-simulators/random.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex').replace(/(..)(?!$)/g, '$1 ').toUpperCase();
 
-/** mulberry32: small seeded PRNG, so a failing fuzz run can be repeated from its printed seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('GT-5xx packets', () => {
   it('encodes the golden frames from devices.md §2 byte for byte', () => {

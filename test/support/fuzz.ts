@@ -1,13 +1,8 @@
-/** A small seeded PRNG (mulberry32) so that a failing fuzz run can be replayed from its printed seed. */
+import { createPrng } from '../../device-simulators/random.js';
+
+/** A seeded PRNG (device-simulators/random.ts) with helpers, so that a failing fuzz run can be replayed from its printed seed. */
 export function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = createPrng(seed);
   const int = (n: number) => Math.floor(next() * n);
   const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T;
   const string = (max = 40) => {
