@@ -18,6 +18,7 @@ import { runEf01SimulatorOnPty } from '../device-simulators/ef01/run.js';
 import { Gt5xxDriver } from '../drivers/gt5xx/driver.js';
 import { createDecoder, encodeDataPacket as encodeGtData, IMAGE_BYTES } from '../drivers/gt5xx/protocol.js';
 import { startGt5xxSimulator } from '../device-simulators/gt5xx/simulator.js';
+import { runGt5xxSimulatorOnPty } from '../device-simulators/gt5xx/run.js';
 import { decode3m, decodeDesko, decodeLines, encode3m, encodeDesko, encodeLines } from '../drivers/mrz-reader/framing.js';
 import { sampleDocuments, samplePeople, td3 } from '../device-simulators/documents/mrz.js';
 import { report } from './support.js';
@@ -115,6 +116,19 @@ for (const multiplier of [null, 12] as const) {
   await driver.open();
   await driver.capture();
   row('GT-5xx in process, GetImage at 115200', m.result());
+  await driver.close();
+  await sim.stop();
+}
+
+// GT-5xx over a socat pty: the simulator paces its own writes at the line's speed.
+{
+  const sim = await runGt5xxSimulatorOnPty({ fingerDelayMs: 10, quality: 'good', seed: 5 });
+  const link = await openSerialLink(sim.hostPath, 9600);
+  const m = meter(link, gtIsGetImage);
+  const driver = new Gt5xxDriver(m.link, { transferBaud: 115200 });
+  await driver.open();
+  await driver.capture();
+  row('GT-5xx over socat pty, GetImage at 115200', m.result());
   await driver.close();
   await sim.stop();
 }

@@ -4,7 +4,7 @@
  * in-process memory link or a pseudo-terminal. Images come from the synthetic
  * fingerprint generator, packed to 4 bits as the module sends them.
  */
-import { wireTimeMs, type ByteLink } from '../../drivers/transport/byte-link.js';
+import type { ByteLink } from '../../drivers/transport/byte-link.js';
 import {
   BAUD_UNIT,
   Confirmation,
@@ -30,6 +30,7 @@ import {
 } from '../../drivers/ef01/protocol.js';
 import { synthesizeFingerprint, type FingerprintQuality } from '../fingerprint/synthetic.js';
 import { createPrng } from '../random.js';
+import { createPacedWriter } from '../paced-writer.js';
 
 export type Ef01Fault =
   | 'timeout' // stops answering
@@ -82,7 +83,6 @@ export interface Ef01Simulator {
   stop(): Promise<void>;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function startEf01Simulator(link: ByteLink, options: Ef01SimulatorOptions = {}): Ef01Simulator {
   const password = options.password ?? DEFAULT_PASSWORD;
@@ -98,7 +98,7 @@ export function startEf01Simulator(link: ByteLink, options: Ef01SimulatorOptions
   let stopped = false;
   let buffer: Buffer = Buffer.alloc(0);
   let queue: Promise<void> = Promise.resolve();
-  let paceClock = 0;
+  const paced = createPacedWriter(link);
   const received: number[] = [];
   const random = createPrng((options.seed ?? 1) ^ 0x9e3779b9);
   let image: Uint8Array | null = null;
@@ -108,15 +108,8 @@ export function startEf01Simulator(link: ByteLink, options: Ef01SimulatorOptions
     if (stopped || !link.isOpen) return;
     try {
       if (!options.pace) return await link.write(data);
-      // Over a pty the kernel does not pace: hold each chunk for its wire time at the current baud (8N1).
-      for (let offset = 0; offset < data.length && !stopped && link.isOpen; offset += 64) {
-        const chunk = data.subarray(offset, offset + 64);
-        const now = performance.now();
-        paceClock = Math.max(now, paceClock) + wireTimeMs(chunk.length, link.baudRate);
-        await link.write(chunk);
-        const wait = paceClock - performance.now();
-        if (wait > 1) await sleep(wait);
-      }
+      // Over a pty the kernel does not pace: the writer holds each chunk for its wire time at the current baud.
+      await paced.write(data, () => !stopped);
     } catch {
       // The link went away: nothing to answer to.
     }
@@ -177,7 +170,7 @@ export function startEf01Simulator(link: ByteLink, options: Ef01SimulatorOptions
           if (value < 1 || value > MAX_BAUD_N) return ack(Confirmation.invalidRegister);
           await ack(Confirmation.ok); // answered at the old speed; the new one applies after
           baudMultiplier = value;
-          paceClock = 0;
+          paced.reset();
           if (link.isOpen && !stopped) await link.setBaudRate(BAUD_UNIT * value);
           return;
         }

@@ -15,7 +15,8 @@ export async function runGt5xxSimulatorOnPty(options: Gt5xxSimulatorOptions = {}
   try {
     // The module powers up at 9600 baud [devices.md §2].
     const link = await openSerialLink(pty.devicePath, POWER_UP_BAUD);
-    const simulator = startGt5xxSimulator(link, options);
+    // A pty does not pace bytes at the baud rate: the simulator does, unless told not to.
+    const simulator = startGt5xxSimulator(link, { pace: true, ...options });
     return {
       hostPath: pty.hostPath,
       simulator,

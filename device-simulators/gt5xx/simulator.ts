@@ -22,6 +22,7 @@ import {
   sentFromImage,
 } from '../../drivers/gt5xx/protocol.js';
 import { synthesizeFingerprint, type FingerprintQuality } from '../fingerprint/synthetic.js';
+import { createPacedWriter } from '../paced-writer.js';
 
 export type Gt5xxFault = 'timeout' | 'garbage' | 'checksum' | 'truncated' | 'disconnect_mid_image' | 'busy' | 'finger_lifted';
 
@@ -42,6 +43,8 @@ export interface Gt5xxSimulatorOptions {
   disconnect?: () => void;
   /** Time CaptureFinger takes. Default 20 ms. */
   captureDelayMs?: number;
+  /** Pace writes at the link's baud rate (for a pty, which does not); a paced memory link paces itself. */
+  pace?: boolean;
 }
 
 export interface Gt5xxSimulator {
@@ -75,13 +78,16 @@ export function startGt5xxSimulator(link: ByteLink, options: Gt5xxSimulatorOptio
   let captured: Uint8Array | null = null;
   let captures = 0;
   const commands: { code: number; parameter: number }[] = [];
+  const paced = createPacedWriter(link);
 
   const pressed = () => forced === 'on' || (forced === null && ledOn && fingerAt !== null && performance.now() >= fingerAt);
 
   async function send(bytes: Uint8Array): Promise<void> {
     if (stopped || !link.isOpen) return;
     try {
-      await link.write(bytes);
+      // Over a pty the kernel does not pace: the writer holds each chunk for its wire time at the current baud.
+      if (options.pace) await paced.write(bytes, () => !stopped);
+      else await link.write(bytes);
     } catch {
       // The host went away: nothing to answer.
     }
@@ -141,6 +147,7 @@ export function startGt5xxSimulator(link: ByteLink, options: Gt5xxSimulatorOptio
         if (!(BAUD_RATES as readonly number[]).includes(parameter)) return nack(NackCode.InvalidBaudRate);
         // ACK at the old speed, then switch.
         await ack();
+        paced.reset();
         await link.setBaudRate(parameter);
         return;
       case Command.CmosLed:
