@@ -10,7 +10,7 @@
 import { performance } from 'node:perf_hooks';
 import { createMemoryLinkPair } from '../drivers/transport/memory-link.js';
 import { openSerialLink } from '../drivers/transport/serial-link.js';
-import { wireTimeMs, type ByteLink } from '../drivers/transport/byte-link.js';
+import { linkView, wireTimeMs, type ByteLink } from '../drivers/transport/byte-link.js';
 import { Ef01Driver } from '../drivers/ef01/driver.js';
 import { decodeEf01, encodeDataPacket } from '../drivers/ef01/protocol.js';
 import { startEf01Simulator } from '../device-simulators/ef01/simulator.js';
@@ -36,16 +36,7 @@ function meter(link: ByteLink, isImageCommand: (bytes: Uint8Array) => boolean) {
     received += chunk.length;
     lastByteAt = performance.now();
   });
-  const wrapped: ByteLink = {
-    get description() {
-      return link.description;
-    },
-    get baudRate() {
-      return link.baudRate;
-    },
-    get isOpen() {
-      return link.isOpen;
-    },
+  const wrapped = linkView(link, {
     async write(data) {
       if (isImageCommand(data)) {
         armed = true;
@@ -56,11 +47,7 @@ function meter(link: ByteLink, isImageCommand: (bytes: Uint8Array) => boolean) {
       } else armed = false;
       await link.write(data);
     },
-    setBaudRate: (b) => link.setBaudRate(b),
-    onData: (l) => link.onData(l),
-    onClose: (l) => link.onClose(l),
-    close: () => link.close(),
-  };
+  });
   return {
     link: wrapped,
     result: () => ({ ms: lastByteAt - start, wireBytes: commandBytes + received, baud, boundMs: wireTimeMs(commandBytes + received, baud) }),

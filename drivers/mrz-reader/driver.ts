@@ -14,7 +14,7 @@
 import { parse, type Details, type FieldRecords, type MRZFormat } from 'mrz';
 import type { DeviceIdentity, RawMrzRead } from '../capture.js';
 import { DeviceError } from '../errors.js';
-import type { ByteLink } from '../transport/byte-link.js';
+import { linkView, type ByteLink } from '../transport/byte-link.js';
 import { FrameReader } from '../transport/frame-reader.js';
 import { decoderFor, MrzGarbageError, type MrzFrame, type MrzFraming } from './framing.js';
 
@@ -90,25 +90,12 @@ export class MrzReaderDriver {
     this.gapMs = options.interByteTimeoutMs ?? 150;
     const decode = decoderFor(options.framing);
     // The FrameReader sees the link through this view, whose data also carries the gap: an empty chunk re-runs the decoder with ended = true.
-    const view: ByteLink = {
-      get description() {
-        return link.description;
-      },
-      get baudRate() {
-        return link.baudRate;
-      },
-      get isOpen() {
-        return link.isOpen;
-      },
-      write: (data) => link.write(data),
-      setBaudRate: (baud) => link.setBaudRate(baud),
+    const view = linkView(link, {
       onData: (listener) => {
         this.gapListeners.add(listener);
         return () => this.gapListeners.delete(listener);
       },
-      onClose: (listener) => link.onClose(listener),
-      close: () => link.close(),
-    };
+    });
     this.detachGap = link.onData((chunk) => {
       if (this.gapTimer !== null) clearTimeout(this.gapTimer);
       for (const listener of this.gapListeners) listener(chunk);

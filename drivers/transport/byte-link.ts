@@ -21,3 +21,27 @@ export interface ByteLink {
 export function wireTimeMs(bytes: number, baud: number): number {
   return (bytes * 10 * 1000) / baud;
 }
+
+/**
+ * A view of a link that forwards everything to it except what `overrides`
+ * replaces: for code that must see or shape the bytes on their way (an MRZ
+ * reader's inter-byte gap, a benchmark's meter) without re-implementing a link.
+ */
+export function linkView(link: ByteLink, overrides: Partial<Pick<ByteLink, 'write' | 'setBaudRate' | 'onData' | 'onClose' | 'close'>>): ByteLink {
+  return {
+    get description() {
+      return link.description;
+    },
+    get baudRate() {
+      return link.baudRate;
+    },
+    get isOpen() {
+      return link.isOpen;
+    },
+    write: overrides.write ?? ((data) => link.write(data)),
+    setBaudRate: overrides.setBaudRate ?? ((baud) => link.setBaudRate(baud)),
+    onData: overrides.onData ?? ((listener) => link.onData(listener)),
+    onClose: overrides.onClose ?? ((listener) => link.onClose(listener)),
+    close: overrides.close ?? (() => link.close()),
+  };
+}

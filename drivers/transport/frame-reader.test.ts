@@ -95,3 +95,28 @@ describe('memory link', () => {
     expect(elapsed).toBeGreaterThanOrEqual(wireTimeMs(11_520, 115200) - 20);
   });
 });
+
+describe('linkView', () => {
+  it('forwards everything it does not replace, live', async () => {
+    const { linkView } = await import('./byte-link.js');
+    const { host, device } = createMemoryLinkPair({ baudRate: 9600, name: 'view test' });
+    const written: number[] = [];
+    const view = linkView(host, {
+      write: async (data) => {
+        written.push(data.length);
+        await host.write(data);
+      },
+    });
+    const got: Buffer[] = [];
+    device.onData((c) => got.push(c));
+    await view.write(Buffer.from('abc'));
+    expect(written).toEqual([3]);
+    expect(Buffer.concat(got).toString()).toBe('abc');
+    await view.setBaudRate(19200);
+    expect(host.baudRate).toBe(19200);
+    expect(view.baudRate).toBe(19200);
+    expect(view.description).toBe('view test at 19200 baud');
+    await view.close();
+    expect(view.isOpen).toBe(false);
+  });
+});
