@@ -36,3 +36,40 @@ export interface RawMrzRead {
   lines: string[];
   readAt: string;
 }
+
+/** One pen report from a signature pad (Wacom STU PenData as the SDK decodes it; devices.md §3). */
+export interface PenSample {
+  /** Milliseconds from the first sample of the capture: the pad's time count (report 0x34) where it sends one, else host arrival time. */
+  t: number;
+  /** The pad's report sequence number (report 0x34), unwrapped past 0xffff; null with report 0x01. */
+  sequence: number | null;
+  /** Pen in proximity. */
+  rdy: boolean;
+  /** Tip switch, 0–7 as the SDK decodes it; non-zero = touching. */
+  sw: number;
+  pressure: number;
+  /** Tablet units. */
+  x: number;
+  y: number;
+}
+
+export interface TabletGeometry {
+  maxX: number;
+  maxY: number;
+  maxPressure: number;
+  /** Tablet units per inch (Capability resolution; 2540 on the 430/530/540). */
+  unitsPerInch?: number;
+}
+
+/** A captured signature (a pen time series from a signature pad), as the driver hands it to the capture stage. */
+export interface RawSignatureCapture {
+  kind: 'signature';
+  device: DeviceIdentity;
+  samples: PenSample[];
+  tablet: TabletGeometry;
+  /** The pad's screen, in pixels (the tablet area maps onto it). */
+  screen?: { width: number; height: number };
+  /** Where `t` came from: the pad's clock (report 0x34) or this host's. */
+  timeSource?: 'device' | 'host';
+  capturedAt: string;
+}

@@ -5,7 +5,8 @@ import { serve } from './serve.js';
 import { listDevices } from './device-list.js';
 import { captureToPng, fingerprintDrivers } from './device-capture.js';
 import { readMrzOnce } from './device-mrz.js';
-import { ptySimulators } from './simulate.js';
+import { simulators } from './simulate.js';
+import { deviceScan } from './device-scan.js';
 import { mrzFramings, type MrzFraming } from '../../drivers/mrz-reader/framing.js';
 import { fingerprintQualities, type FingerprintQuality } from '../../device-simulators/fingerprint/synthetic.js';
 import { DeviceError } from '../../drivers/errors.js';
@@ -104,18 +105,54 @@ export async function main(argv: string[]): Promise<number> {
       });
     });
 
+  device
+    .command('scan')
+    .description('scan pages from a SANE scanner (scanimage) or an eSCL network scanner into image files')
+    .requiredOption('--driver <driver>', 'sane or escl')
+    .option('--device <name>', 'SANE device name as `scanimage -L` gives it (default: the first listed; test:0 with --simulate)')
+    .option('--url <base url>', 'eSCL: the scanner\'s base URL, e.g. http://192.168.1.20/eSCL')
+    .requiredOption('--out <file>', 'output image (.png, .jpg; SANE also .tif, .pnm); feeder pages go to <name>-1.png, <name>-2.png…')
+    .option('--resolution <dpi>', 'dots per inch', positiveInt, 300)
+    .option('--mode <mode>', 'color or gray', 'color')
+    .option('--source <source>', 'platen or feeder', 'platen')
+    .option('--pages <n>', 'feeder: exactly this many pages', positiveInt)
+    .option('--timeout <s>', 'seconds before giving up', positiveInt, 60)
+    .option('--simulate', 'SANE: add the test backend; eSCL: scan from the eSCL simulator on loopback')
+    .action((options: { driver: string; device?: string; url?: string; out: string; resolution: number; mode: string; source: string; pages?: number; timeout: number; simulate?: boolean }) => {
+      if (options.driver !== 'sane' && options.driver !== 'escl') throw new CliError(`No scanner driver named ${options.driver}; use sane or escl.`, exitCodes.usage);
+      if (options.mode !== 'color' && options.mode !== 'gray') throw new CliError(`--mode is color or gray, not ${options.mode}.`, exitCodes.usage);
+      if (options.source !== 'platen' && options.source !== 'feeder') throw new CliError(`--source is platen or feeder, not ${options.source}.`, exitCodes.usage);
+      result = deviceScan({
+        driver: options.driver,
+        out: options.out,
+        resolution: options.resolution,
+        mode: options.mode,
+        source: options.source,
+        timeoutSeconds: options.timeout,
+        ...(options.device !== undefined ? { device: options.device } : {}),
+        ...(options.url !== undefined ? { url: options.url } : {}),
+        ...(options.pages !== undefined ? { pages: options.pages } : {}),
+        ...(options.simulate ? { simulate: true } : {}),
+        signal: stopSignal(),
+      }).then((scan) => {
+        process.stdout.write(`${JSON.stringify(scan)}\n`);
+        return exitCodes.ok;
+      });
+    });
+
   program
     .command('simulate')
-    .description('run a device simulator on a socat pseudo-terminal pair and print the path a driver opens')
-    .argument('<device>', `one of: ${Object.keys(ptySimulators).join(', ')}`)
+    .description('run a device simulator and print where a driver reaches it: a pty path (serial devices) or a URL (SBI, eSCL)')
+    .argument('<device>', `one of: ${Object.keys(simulators).join(', ')}`)
     .option('--pty', 'on a pseudo-terminal pair (the only way for serial devices)', true)
     .option('--quality <q>', `fingerprint quality: ${fingerprintQualities.join(', ')}`)
     .option('--fault <f>', 'inject a fault on every exchange that can have it')
     .option('--seed <n>', 'image seed', positiveInt)
     .option('--every <ms>', 'MRZ readers: present a sample passport this often', positiveInt)
-    .action((name: string, options: { quality?: string; fault?: string; seed?: number; every?: number }) => {
-      const start = ptySimulators[name];
-      if (start === undefined) throw new CliError(`No simulator named ${name}; use one of: ${Object.keys(ptySimulators).join(', ')}.`, exitCodes.usage);
+    .option('--port <port>', 'HTTP simulators: loopback port (SBI default 4501, the first of the spec\'s range)', portNumber)
+    .action((name: string, options: { quality?: string; fault?: string; seed?: number; every?: number; port?: number }) => {
+      const start = simulators[name];
+      if (start === undefined) throw new CliError(`No simulator named ${name}; use one of: ${Object.keys(simulators).join(', ')}.`, exitCodes.usage);
       if (options.quality !== undefined && !(fingerprintQualities as readonly string[]).includes(options.quality)) {
         throw new CliError(`No fingerprint quality ${options.quality}; use one of: ${fingerprintQualities.join(', ')}.`, exitCodes.usage);
       }
@@ -128,6 +165,7 @@ export async function main(argv: string[]): Promise<number> {
             ...(options.fault ? { fault: options.fault } : {}),
             ...(options.seed !== undefined ? { seed: options.seed } : {}),
             ...(options.every !== undefined ? { everyMs: options.every } : {}),
+            ...(options.port !== undefined ? { port: options.port } : {}),
           });
         } catch (error) {
           throw new CliError((error as Error).message, exitCodes.usage);

@@ -4,6 +4,8 @@ import { ef01Faults, type Ef01Fault } from '../../device-simulators/ef01/simulat
 import { gt5xxFaults, type Gt5xxFault } from '../../device-simulators/gt5xx/simulator.js';
 import { runMrzReaderSimulatorOnPty } from '../../device-simulators/mrz-reader/run.js';
 import type { MrzFraming } from '../../drivers/mrz-reader/framing.js';
+import { esclFaults, startEsclSimulator, type EsclFault } from '../../device-simulators/escl/server.js';
+import { startSbiSimulatorForCli } from './sbi-simulate.js';
 import type { FingerprintQuality } from '../../device-simulators/fingerprint/synthetic.js';
 
 export interface SimulateOptions {
@@ -12,6 +14,8 @@ export interface SimulateOptions {
   seed?: number;
   /** MRZ readers: present a sample passport this often (ms); 0 = only once, right away. */
   everyMs?: number;
+  /** HTTP simulators (SBI, eSCL): the loopback port; each has its own default. */
+  port?: number;
 }
 
 /** A running simulator: where a driver reaches it, and how to stop it. */
@@ -29,7 +33,7 @@ function checkedFault<F extends string>(fault: string | undefined, known: readon
   return fault as F;
 }
 
-/** The simulators `balcao simulate <device> --pty` can run, each on its own socat pseudo-terminal pair. */
+/** The simulators `balcao simulate <device>` can run: serial ones each on its own socat pseudo-terminal pair, HTTP ones on loopback. */
 const ef01: Starter = async ({ quality, fault, seed }) => {
   const sim = await runEf01SimulatorOnPty({
     ...(quality ? { quality } : {}),
@@ -39,7 +43,7 @@ const ef01: Starter = async ({ quality, fault, seed }) => {
   return { where: sim.hostPath, stop: () => sim.stop() };
 };
 
-export const ptySimulators: Record<string, Starter> = {
+export const simulators: Record<string, Starter> = {
   r30x: ef01,
   ef01,
   gt5xx: async ({ quality, fault, seed }) => {
@@ -53,6 +57,18 @@ export const ptySimulators: Record<string, Starter> = {
   desko: mrzReader('desko'),
   '3m': mrzReader('3m'),
   lines: mrzReader('lines'),
+  escl: async ({ fault, seed, port }) => {
+    const sim = await startEsclSimulator({
+      port: port ?? 0,
+      ...(seed !== undefined ? { seed } : {}),
+      ...(fault ? { fault: checkedFault<EsclFault>(fault, esclFaults, 'escl') } : {}),
+    });
+    return { where: sim.url, stop: () => sim.stop() };
+  },
+  sbi: async ({ quality, fault, seed, port }) => {
+    const sim = await startSbiSimulatorForCli({ ...(quality ? { quality } : {}), ...(fault ? { fault } : {}), ...(seed !== undefined ? { seed } : {}), ...(port !== undefined ? { port } : {}) });
+    return { where: sim.where, stop: () => sim.stop() };
+  },
 };
 
 function mrzReader(framing: MrzFraming): Starter {

@@ -88,4 +88,46 @@ describe('balcao device and simulate', () => {
       expect(result.stderr).toContain(words);
     }
   });
+
+  it('scans a page from SANE\'s test backend with --simulate and writes the PNG at the asked resolution', async () => {
+    const out = path.join(tempDir().dir, 'sane.png');
+    const result = await runBalcao(['device', 'scan', '--driver', 'sane', '--device', 'test:0', '--simulate', '--mode', 'gray', '--resolution', '150', '--out', out]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ pages: [out], driver: 'sane', device: 'test:0', ppi: 150, simulated: true });
+    // test.conf's 80 × 100 mm geometry at 150 dpi: 472 × 590.
+    expect(await sharp(out).metadata()).toMatchObject({ format: 'png', width: 472, height: 590, channels: 1 });
+  });
+
+  it('scans three feeder pages from `balcao simulate escl` over HTTP, each a generated document page', async () => {
+    const { where } = await simulate(['escl', '--port', '0', '--seed', '4']);
+    expect(where).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/eSCL\/?$/);
+    const out = path.join(tempDir().dir, 'page.jpg');
+    const result = await runBalcao(['device', 'scan', '--driver', 'escl', '--url', where, '--source', 'feeder', '--mode', 'gray', '--resolution', '150', '--out', out]);
+    expect(result.code, result.stderr).toBe(0);
+    const scan = JSON.parse(result.stdout) as { pages: string[] };
+    expect(scan.pages.length).toBeGreaterThanOrEqual(1);
+    for (const page of scan.pages) {
+      const meta = await sharp(page).metadata();
+      expect(meta.format).toBe('jpeg');
+      // An A4 page at 150 dpi is 1240 px wide; a blank would have no spread.
+      expect(meta.width).toBeGreaterThan(1200);
+      expect((await sharp(page).stats()).channels[0]?.stdev).toBeGreaterThan(10);
+    }
+  });
+
+  it('names the eSCL URL it tried when nothing answers, with the device exit code', async () => {
+    const result = await runBalcao(['device', 'scan', '--driver', 'escl', '--url', 'http://127.0.0.1:9/eSCL', '--out', '/tmp/never.png', '--timeout', '5']);
+    expect(result.code).toBe(69);
+    expect(result.stderr).toContain('http://127.0.0.1:9/eSCL/ScannerCapabilities');
+  });
+
+  it('runs the SBI device service simulator and prints its URL; MOSIPDISC finds a finger device there', async () => {
+    const { where } = await simulate(['sbi', '--port', '0']);
+    const url = new URL(where);
+    expect(url.hostname).toBe('127.0.0.1');
+    const { discoverSbiServices } = await import('../../drivers/sbi/driver.js');
+    const found = await discoverSbiServices({ ports: [Number(url.port)], timeoutMs: 3000 });
+    expect(found.length).toBeGreaterThan(0);
+    expect(found[0]).toMatchObject({ family: 'sbi', address: expect.stringContaining(url.port) });
+  });
 });
