@@ -20,9 +20,22 @@ export interface PtyPair {
  * or not at all (unlike a USB adapter's unplugging): a driver may notice it
  * only through its exchange timeouts.
  */
-export async function createPtyPair(timeoutMs = 5000): Promise<PtyPair> {
+export interface PtyPairOptions {
+  timeoutMs?: number;
+  /**
+   * Where socat puts the host end (its `link=` option: a symlink to the
+   * pty). A fixed path lets a test stop the pair and start a new one that a
+   * driver reopens at the same path, as a reader unplugged and plugged in
+   * again reappears at the same /dev/serial/by-id name. socat removes the
+   * link when it exits. Default: a fresh temporary folder's `host`.
+   */
+  hostLink?: string;
+}
+
+export async function createPtyPair(timeoutOrOptions: number | PtyPairOptions = 5000): Promise<PtyPair> {
+  const { timeoutMs = 5000, hostLink } = typeof timeoutOrOptions === 'number' ? { timeoutMs: timeoutOrOptions } : timeoutOrOptions;
   const dir = mkdtempSync(path.join(tmpdir(), 'balcao-pty-'));
-  const hostPath = path.join(dir, 'host');
+  const hostPath = hostLink ?? path.join(dir, 'host');
   const devicePath = path.join(dir, 'device');
   let child: ChildProcess;
   try {

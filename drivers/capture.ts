@@ -73,3 +73,25 @@ export interface RawSignatureCapture {
   timeSource?: 'device' | 'host';
   capturedAt: string;
 }
+
+/** A scanned page as the scanner delivered it (encoded image bytes), with what the file says about it. */
+export interface RawPageScan {
+  kind: 'page';
+  device: DeviceIdentity;
+  /** The image as the scanner sent it: PNG, JPEG, TIFF or PNM. */
+  bytes: Uint8Array;
+  mediaType: string;
+  width: number;
+  height: number;
+  /** Requested or reported resolution; quality measures the effective one from the document's size. */
+  ppi: number;
+  scannedAt: string;
+}
+
+/** Several fingers at once from a slap scanner (MOSIP SBI RCAPTURE): one capture per finger, in the device's order. */
+export interface RawSlapCapture {
+  kind: 'slap';
+  device: DeviceIdentity;
+  fingers: (RawFingerprintCapture & { position: string; deviceQuality: number })[];
+  capturedAt: string;
+}

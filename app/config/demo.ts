@@ -6,7 +6,7 @@ export interface DemoOptions {
   dataDir: string;
   /** Where the local agency simulator listens; the demo points the station at it. */
   agencyUrl?: string;
-  overrides?: Partial<Pick<StationConfig, 'auth' | 'languages' | 'defaultLanguage' | 'mode' | 'ui'>>;
+  overrides?: Partial<Pick<StationConfig, 'auth' | 'languages' | 'defaultLanguage' | 'mode' | 'ui' | 'devices'>>;
 }
 
 /**

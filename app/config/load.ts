@@ -34,6 +34,10 @@ function resolvePaths(config: StationConfig, baseDir: string): StationConfig {
     dataDir: abs(config.dataDir),
     agency: { ...config.agency, encryptionKey: abs(config.agency.encryptionKey), receiptKey: abs(config.agency.receiptKey) },
     station: { signingKey: abs(config.station.signingKey) },
+    devices: {
+      ...config.devices,
+      ...(config.devices.approvedList ? { approvedList: { file: abs(config.devices.approvedList.file), publicKey: abs(config.devices.approvedList.publicKey) } } : {}),
+    },
   };
 }
 

@@ -81,9 +81,17 @@ export const StationConfig = z
         /** Use the built-in simulators instead of (or besides) real hardware. */
         simulate: z.boolean().default(false),
         list: z.array(DeviceConfig).default([]),
+        /**
+         * The agency's signed approved-device list (a compact ES256 JWS) and
+         * the agency's P-256 public key (PEM, SPKI) that verifies it. Relative
+         * paths are taken from the config file's folder.
+         */
+        approvedList: z.object({ file: KeyPath, publicKey: KeyPath }).strict().optional(),
+        /** How often a disconnected device's address is checked for it to come back (DESIGN.md "Devices"). */
+        pollIntervalMs: z.number().int().min(50).max(60_000).default(1000),
       })
       .strict()
-      .default({ simulate: false, list: [] }),
+      .default({ simulate: false, list: [], pollIntervalMs: 1000 }),
   })
   .strict()
   .refine((config) => config.languages.includes(config.defaultLanguage), {

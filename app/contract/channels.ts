@@ -105,6 +105,92 @@ export const AuditEntryView = z.object({
 });
 export type AuditEntryView = z.infer<typeof AuditEntryView>;
 
+/** Statuses the device manager reports (DESIGN.md "Devices"). */
+export const deviceStatuses = ['ready', 'busy', 'disconnected', 'not_approved', 'error'] as const;
+export const DeviceStatus = z.enum(deviceStatuses);
+export type DeviceStatus = z.infer<typeof DeviceStatus>;
+
+export const deviceKinds = ['fingerprint', 'signature', 'mrz', 'scanner', 'biometric-service'] as const;
+export const DeviceKindName = z.enum(deviceKinds);
+
+export const DeviceView = z.object({
+  /** Stable: from the config, from the simulator ('sim-ef01'), or derived from the family and address. */
+  id: z.string(),
+  family: z.string(),
+  kind: DeviceKindName,
+  make: z.string(),
+  model: z.string(),
+  /** As the device reports it; null for devices that cannot (then `reportsSerial` is false). */
+  serial: z.string().nullable(),
+  firmware: z.string().nullable(),
+  address: z.string(),
+  /** False: approvals of this device match on make + model + address, because it cannot report a serial number. */
+  reportsSerial: z.boolean(),
+  simulated: z.boolean(),
+  status: DeviceStatus,
+  /** The last error sentence (English, from the driver) for 'error' and 'disconnected'; null otherwise. */
+  statusDetail: z.string().nullable(),
+  approved: z.boolean(),
+  /** 'agency' (signed list), 'admin:<username>' (approved at this station), or null. */
+  approvedBy: z.string().nullable(),
+  /** Last time the device answered (ISO), or null if it never did. */
+  lastSeenAt: z.string().nullable(),
+});
+export type DeviceView = z.infer<typeof DeviceView>;
+
+/** A serial port whose USB id is a generic USB–serial bridge: it may be a reader, but nothing says which. */
+export const DeviceCandidateView = z.object({
+  address: z.string(),
+  vendorId: z.string(),
+  productId: z.string(),
+  /** The bridge chip, e.g. 'Silicon Labs CP210x'. */
+  bridge: z.string(),
+  manufacturer: z.string().nullable(),
+  serialNumber: z.string().nullable(),
+});
+export type DeviceCandidateView = z.infer<typeof DeviceCandidateView>;
+
+export const ApprovedListView = z.object({
+  /** none: no file configured; ok: verified and in use; error: not trusted (see error). */
+  state: z.enum(['none', 'ok', 'error']),
+  file: z.string().nullable(),
+  issuedAt: z.string().nullable(),
+  entries: z.number().int().nonnegative(),
+  error: z
+    .object({ reason: z.enum(['unreadable', 'bad_signature', 'bad_format', 'bad_key']), message: z.string() })
+    .nullable(),
+});
+export type ApprovedListView = z.infer<typeof ApprovedListView>;
+
+const Base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
+const ImageResult = {
+  /** PNG, base64 (no data: prefix), for the UI to show. */
+  png: Base64,
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  ppi: z.number().positive(),
+  ms: z.number().nonnegative(),
+};
+
+/** What a test capture shows the technician. */
+export const TestCaptureResult = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('fingerprint'), ...ImageResult }),
+  z.object({ kind: z.literal('signature'), ...ImageResult }),
+  z.object({ kind: z.literal('page'), ...ImageResult }),
+  z.object({
+    kind: z.literal('mrz'),
+    lines: z.array(z.string()),
+    valid: z.boolean(),
+    format: z.string().nullable(),
+    /** Field name → value as the `mrz` package reads it (null where invalid). */
+    fields: z.record(z.string(), z.string().nullable()),
+    ms: z.number().nonnegative(),
+  }),
+]);
+export type TestCaptureResult = z.infer<typeof TestCaptureResult>;
+
+export const DeviceId = z.string().min(1).max(128);
+
 const Empty = z.object({}).strict();
 const Ok = z.object({ ok: z.literal(true) });
 
@@ -158,6 +244,19 @@ export const channels = {
     response: OperatorView,
   }),
 
+  'devices.list': channel({
+    access: 'operator',
+    request: Empty,
+    response: z.object({ devices: z.array(DeviceView), approvedList: ApprovedListView, candidates: z.array(DeviceCandidateView) }),
+  }),
+  /** One capture from a ready, approved device, shown and then dropped: nothing is stored. */
+  'devices.testCapture': channel({ access: 'operator', request: z.object({ id: DeviceId }).strict(), response: TestCaptureResult }),
+  /** The admin re-enters their password: approval is what lets a device's data into an application. */
+  'devices.approve': channel({ access: 'admin', request: z.object({ id: DeviceId, password: Password }).strict(), response: DeviceView }),
+  'devices.revoke': channel({ access: 'admin', request: z.object({ id: DeviceId, password: Password }).strict(), response: DeviceView }),
+  /** Discovery again, and the agency's approved list read again. */
+  'devices.rescan': channel({ access: 'operator', request: Empty, response: z.object({ devices: z.array(DeviceView), approvedList: ApprovedListView, candidates: z.array(DeviceCandidateView) }) }),
+
   'audit.recent': channel({
     access: 'supervisor',
     request: z.object({ limit: z.number().int().min(1).max(500) }).strict(),
@@ -183,6 +282,8 @@ export const events = {
   }),
   /** The idle logout is near: the UI shows a warning with a countdown. */
   'session.idleWarning': z.object({ expiresAt: z.string(), secondsLeft: z.number().int().nonnegative() }),
+  /** A device appeared, or its status, identity or approval changed: the whole device, as devices.list gives it. */
+  'devices.changed': DeviceView,
 } as const;
 
 export type Events = typeof events;

@@ -27,6 +27,20 @@ export const errorCodes = [
   'transport.forbidden_sender',
   'transport.closed',
   'transport.timeout',
+  // Devices: one per DeviceError code (drivers/errors.ts), the sentence from the driver in `message`.
+  'device.timeout',
+  'device.checksum',
+  'device.protocol',
+  'device.disconnected',
+  'device.refused',
+  'device.busy',
+  'device.not_found',
+  'device.not_approved',
+  'device.cancelled',
+  // The device manager's own refusals.
+  'device.unknown',
+  'device.identity_unknown',
+  'device.approved_by_agency',
   // Anything a service did not expect; details are logged, not sent.
   'internal',
 ] as const;

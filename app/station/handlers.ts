@@ -5,6 +5,33 @@ import type { AuthService } from '../auth/service.js';
 import type { AuditLog } from '../audit/log.js';
 import { version } from './version.js';
 import { demoAccounts, demoPassword } from './demo.js';
+import type { DeviceManager } from '../devices/manager.js';
+import { deviceErrorToContract } from '../devices/manager.js';
+import { verifyPassword } from '../auth/passwords.js';
+import { ContractError } from '../contract/errors.js';
+
+/**
+ * Approving or revoking a device asks the administrator for their password
+ * again: the approval is what lets a device's data into applications.
+ * Returns the username for the record. A wrong password is audited.
+ */
+async function confirmAdmin(auth: AuthService, audit: AuditLog, password: string, action: string): Promise<string> {
+  const operator = auth.currentOperator();
+  if (operator === null) throw new ContractError('auth.required', 'Sign in to use this.');
+  if (!(await verifyPassword(password, operator.password_hash))) {
+    audit.append({ type: 'devices.confirmation_failed', actor: operator.username, details: { action } });
+    throw new ContractError('auth.invalid_credentials', 'The password does not match the signed-in administrator\'s.');
+  }
+  return operator.username;
+}
+
+async function deviceCall<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw deviceErrorToContract(error);
+  }
+}
 
 /**
  * What the home screen offers. `available` is false for capabilities that are
@@ -15,7 +42,7 @@ function activities(config: StationConfig): ActivityView[] {
     { id: 'enrolment', minRole: 'operator', available: false },
     { id: 'digitisation', minRole: 'operator', available: false },
     { id: 'kiosk', minRole: 'operator', available: false },
-    { id: 'devices', minRole: 'operator', available: false },
+    { id: 'devices', minRole: 'operator', available: true },
     { id: 'outbox', minRole: 'supervisor', available: false },
     { id: 'audit', minRole: 'supervisor', available: true },
     { id: 'operators', minRole: 'admin', available: true },
@@ -24,7 +51,7 @@ function activities(config: StationConfig): ActivityView[] {
   return config.mode === 'digitisation' ? all.filter((a) => a.id !== 'enrolment') : all;
 }
 
-export function createHandlers(config: StationConfig, auth: AuthService, audit: AuditLog): Handlers {
+export function createHandlers(config: StationConfig, auth: AuthService, audit: AuditLog, devices: DeviceManager): Handlers {
   return {
     'station.info': (): StationInfo => ({
       product: 'Balcão',
@@ -55,6 +82,11 @@ export function createHandlers(config: StationConfig, auth: AuthService, audit: 
     'operators.create': (request) => auth.createOperator(request),
     'operators.setDisabled': (request) => auth.setDisabled(request.id, request.disabled),
     'operators.resetPassword': (request) => auth.resetPassword(request.id, request.password),
+    'devices.list': () => ({ devices: devices.list(), approvedList: devices.approvedListState(), candidates: devices.candidateList() }),
+    'devices.testCapture': (request) => deviceCall(() => devices.testCapture(request.id)),
+    'devices.approve': async (request) => devices.approve(request.id, await confirmAdmin(auth, audit, request.password, 'approve')),
+    'devices.revoke': async (request) => devices.revoke(request.id, await confirmAdmin(auth, audit, request.password, 'revoke')),
+    'devices.rescan': async () => ({ devices: await devices.rescan(), approvedList: devices.approvedListState(), candidates: devices.candidateList() }),
     'audit.recent': (request) => ({
       entries: audit.recent(request.limit).map(({ prevHash: _prev, ...entry }) => entry),
       chain: audit.verify(),

@@ -10,6 +10,7 @@ import type { StationApi } from '../contract/client.js';
 import type { Logger } from '../log/logger.js';
 import { createHandlers } from './handlers.js';
 import { demoAccounts } from './demo.js';
+import { DeviceManager } from '../devices/manager.js';
 
 export interface Station {
   config: StationConfig;
@@ -18,6 +19,8 @@ export interface Station {
   auth: AuthService;
   hub: EventHub;
   dispatcher: Dispatcher;
+  /** Devices: discovery, approval, status, captures. */
+  devices: DeviceManager;
   /** The contract, in process (CLI, tests). */
   api: StationApi;
   log: Logger;
@@ -41,8 +44,17 @@ export async function openStation(config: StationConfig, { log, clock = systemCl
   const auth = new AuthService(db, audit, hub, config.auth, clock);
   if (config.demo) await auth.seed(demoAccounts);
   audit.append({ type: 'station.started', actor: null, details: { centreId: config.centreId, stationId: config.stationId, demo: config.demo } });
+  const devices = new DeviceManager({ config: config.devices, demo: config.demo, db, audit, log: log.child('devices') });
+  devices.onChange((device) => hub.emit('devices.changed', device));
+  try {
+    await devices.start();
+  } catch (error) {
+    await devices.close();
+    db.close();
+    throw error;
+  }
   const dispatcher = createDispatcher({
-    handlers: createHandlers(config, auth, audit),
+    handlers: createHandlers(config, auth, audit, devices),
     currentRole: () => auth.currentRole(),
     log: log.child('contract'),
   });
@@ -54,12 +66,15 @@ export async function openStation(config: StationConfig, { log, clock = systemCl
     auth,
     hub,
     dispatcher,
+    devices,
     api: createInProcessApi(dispatcher, hub),
     log,
     close() {
       if (closed) return;
       closed = true;
       auth.sessions.end();
+      // Links and simulators close in the background: nothing of theirs touches the database.
+      void devices.close();
       try {
         audit.append({ type: 'station.stopped', actor: null });
       } finally {

@@ -50,6 +50,29 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'device approvals',
+    sql: `
+      -- Devices approved by an administrator at this station (the agency's
+      -- signed list is a file, not stored here). A device without a serial
+      -- number is approved at one address; one with a serial, anywhere.
+      -- Revoking keeps the row: who approved and who revoked stay on record.
+      CREATE TABLE device_approvals (
+        id           INTEGER PRIMARY KEY,
+        make         TEXT NOT NULL,
+        model        TEXT NOT NULL,
+        serial       TEXT,
+        address      TEXT,
+        approved_by  TEXT NOT NULL,
+        approved_at  TEXT NOT NULL,
+        revoked_by   TEXT,
+        revoked_at   TEXT,
+        CHECK (serial IS NOT NULL OR address IS NOT NULL)
+      ) STRICT;
+      CREATE INDEX device_approvals_active ON device_approvals (make, model, serial) WHERE revoked_at IS NULL;
+    `,
+  },
 ];
 
 export const latestSchemaVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

@@ -182,6 +182,11 @@ function nearMiss(channel: ChannelName): unknown {
     'operators.setDisabled': { id: 1, disabled: true },
     'operators.resetPassword': { id: 1, password: 'long-enough-pass' },
     'audit.recent': { limit: 10 },
+    'devices.list': {},
+    'devices.testCapture': { id: 'sim-ef01' },
+    'devices.approve': { id: 'sim-ef01', password: demoPassword },
+    'devices.revoke': { id: 'sim-ef01', password: demoPassword },
+    'devices.rescan': {},
   };
   const base: Record<string, unknown> = { ...valid[channel] };
   const keys = Object.keys(base);

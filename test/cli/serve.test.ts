@@ -1,3 +1,4 @@
+import { simulatedDevices } from '../../app/devices/manager.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -40,7 +41,9 @@ describe('balcao serve', () => {
     const db = new Database(path.join(data, 'station.db'), { readonly: true });
     const types = db.prepare('SELECT type FROM audit_log ORDER BY seq').all() as { type: string }[];
     db.close();
-    expect(types.map((t) => t.type)).toEqual(['operators.seeded', 'operators.seeded', 'operators.seeded', 'station.started', 'station.stopped']);
+    // The demo's simulated devices are approved once, by the demo admin, when first opened (one entry each).
+    expect(types.map((t) => t.type).filter((t) => t !== 'devices.approved')).toEqual(['operators.seeded', 'operators.seeded', 'operators.seeded', 'station.started', 'station.stopped']);
+    expect(types.filter((t) => t.type === 'devices.approved')).toHaveLength(simulatedDevices.length);
     const second = await shell(['--demo', '--data-dir', data]);
     expect(second.url).toMatch(/^http:\/\/127\.0\.0\.1/);
   });

@@ -12,6 +12,7 @@ import { isLocale } from '../i18n/languages';
 const activityPaths: Partial<Record<ActivityId, string>> = {
   operators: paths.operators,
   audit: paths.audit,
+  devices: paths.devices,
 };
 
 function ActivityCard({ activity }: { activity: ActivityView }) {

@@ -98,6 +98,11 @@ export function Shell() {
                   {t('titles.home')}
                 </NavLink>
               </li>
+              <li>
+                <NavLink to={paths.devices} className="app-nav__link">
+                  {t('titles.devices')}
+                </NavLink>
+              </li>
               {roleAtLeast(role, 'admin') ? (
                 <li>
                   <NavLink to={paths.operators} className="app-nav__link">

@@ -9,6 +9,7 @@ export const paths = {
   login: '/login',
   operators: '/operators',
   audit: '/audit',
+  devices: '/devices',
 } as const;
 
 const pageAccess: Record<string, PageAccess> = {
@@ -17,6 +18,7 @@ const pageAccess: Record<string, PageAccess> = {
   [paths.login]: 'login',
   [paths.operators]: 'admin',
   [paths.audit]: 'supervisor',
+  [paths.devices]: 'operator',
 };
 
 /** The access rule of a known path (trailing slash ignored), or null for a path the UI does not have. */

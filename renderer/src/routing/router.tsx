@@ -1,5 +1,6 @@
 import { createBrowserRouter, redirect, type LoaderFunctionArgs } from 'react-router';
 import { AuditPage } from '../pages/AuditPage';
+import { DevicesPage } from '../pages/DevicesPage';
 import { HomePage } from '../pages/HomePage';
 import { LoginPage } from '../pages/LoginPage';
 import { OperatorsPage } from '../pages/OperatorsPage';
@@ -55,6 +56,7 @@ export function createAppRouter(store: StationStore): AppRouter {
         { path: 'login', loader: guard('login'), element: <LoginPage /> },
         { path: 'operators', loader: guard('admin'), element: <OperatorsPage /> },
         { path: 'audit', loader: guard('supervisor'), element: <AuditPage /> },
+        { path: 'devices', loader: guard('operator'), element: <DevicesPage /> },
         // Unknown paths (an old bookmark, Electron's index.html) go home, where the guard takes over.
         { path: '*', loader: () => redirect(paths.home), Component: Nothing },
       ],

@@ -1,0 +1,73 @@
+/**
+ * Wacom STU-430/530/540 signature pads over USB HID (devices.md §3). The pad
+ * reports its serial as the Uid report, so approvals match on make + model +
+ * serial. Found by HID enumeration (vendor 0x056A and the pad's reports, not
+ * a fixed product id: sources disagree on those).
+ */
+import type { RawSignatureCapture } from '../../../drivers/capture.js';
+import { DeviceError } from '../../../drivers/errors.js';
+import { listHidDevices, openHidLink } from '../../../drivers/transport/hid-link.js';
+import { discoverStuPads } from '../../../drivers/wacom-stu/discovery.js';
+import { StuDriver } from '../../../drivers/wacom-stu/driver.js';
+import { renderSignature } from '../../../drivers/wacom-stu/render.js';
+import { greyToPngBase64 } from '../png.js';
+import type { FamilyAdapter } from '../adapter.js';
+
+/** A signature takes a few seconds; a technician's check should not wait for ever if nobody signs. */
+const CAPTURE_TIMEOUT_MS = 30_000;
+/** The pen off the surface this long ends the test signature (the real flow ends on "accept"). */
+const IDLE_END_MS = 1200;
+/** The rendered test signature's resolution: enough to see the strokes on screen. */
+const RENDER_PPI = 150;
+
+export const stuAdapter: FamilyAdapter<RawSignatureCapture> = {
+  family: 'stu',
+  kind: 'signature',
+  aliases: ['wacom-stu', 'stu-430', 'stu-530', 'stu-540'],
+  label: { make: 'Wacom', model: 'STU signature pad' },
+  reportsSerial: true,
+  discover: () => discoverStuPads(),
+  async present(address) {
+    return (await listHidDevices()).some((d) => d.path === address);
+  },
+  async open(address, options) {
+    const link = options.simulator ? options.simulator.openHid() : await openHidLink(address);
+    const driver = new StuDriver(link);
+    let closing = false;
+    const close = async () => {
+      closing = true;
+      driver.close();
+      await link.close().catch(() => undefined);
+    };
+    let opened;
+    try {
+      opened = await driver.open();
+      await driver.clearScreen();
+    } catch (error) {
+      await close();
+      throw error;
+    }
+    const sign = async (signal: AbortSignal) => {
+      options.simulatePresentation?.();
+      return driver.captureSignature({ timeoutMs: CAPTURE_TIMEOUT_MS, idleMs: IDLE_END_MS, signal });
+    };
+    return {
+      identity: opened.identity,
+      capture: sign,
+      async testCapture(signal) {
+        const started = performance.now();
+        const raw = await sign(signal);
+        if (raw.samples.every((s) => s.sw === 0)) throw new DeviceError('refused', `No ink reached the station from the pad at ${link.description}: the pen never touched the screen.`);
+        const { image } = renderSignature(raw.samples, raw.tablet, { ppi: RENDER_PPI, area: 'ink' });
+        await driver.clearScreen().catch(() => undefined);
+        return { kind: 'signature', png: await greyToPngBase64(image), width: image.width, height: image.height, ppi: image.ppi, ms: Math.round(performance.now() - started) };
+      },
+      onDisconnect(listener) {
+        return link.onClose((error) => {
+          if (!closing) listener(new DeviceError('disconnected', `The signature pad at ${link.description} went away (${(error ?? new Error('the link closed')).message}).`));
+        });
+      },
+      close,
+    };
+  },
+};

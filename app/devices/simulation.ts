@@ -1,0 +1,187 @@
+/**
+ * In-process simulated devices for simulate mode and tests: each address
+ * `sim:<name>` has a simulator of one family behind what its driver talks
+ * through — a memory byte-link pair (serial families), a memory HID pair
+ * (the STU pad: no /dev/uhid here), or an HTTP service on loopback (eSCL,
+ * SBI). Each time the manager opens the address a fresh pair (or service) is
+ * made and a fresh simulator started, as if the device had been plugged in
+ * again. `unplug()` pulls the current one (disconnect, or the service
+ * stopped) and keeps the address absent until `plug()`. SANE needs no bench
+ * entry of its own: its simulator is SANE's test backend, reached through
+ * `scanimage` with the configuration of device-simulators/sane.
+ */
+import { createMemoryLinkPair } from '../../drivers/transport/memory-link.js';
+import type { ByteLink } from '../../drivers/transport/byte-link.js';
+import { DeviceError } from '../../drivers/errors.js';
+import { startEf01Simulator } from '../../device-simulators/ef01/simulator.js';
+import { startGt5xxSimulator } from '../../device-simulators/gt5xx/simulator.js';
+import { startMrzReaderSimulator } from '../../device-simulators/mrz-reader/simulator.js';
+import { sampleDocuments, samplePeople, td3 } from '../../device-simulators/documents/mrz.js';
+import type { MrzFraming } from '../../drivers/mrz-reader/framing.js';
+import { createMemoryHidPair, type HidDeviceSide, type HidLink } from '../../drivers/transport/hid-link.js';
+import { startStuSimulator } from '../../device-simulators/wacom-stu/simulator.js';
+import { startEsclSimulator } from '../../device-simulators/escl/server.js';
+import { startSbiSimulator } from '../../device-simulators/sbi/server.js';
+
+export const simPrefix = 'sim:';
+
+export function isSimAddress(address: string): boolean {
+  return address.startsWith(simPrefix);
+}
+
+interface Running {
+  stop(): Promise<void>;
+  present?(): void;
+}
+
+type Starter = (device: ByteLink, pull: () => void) => Running;
+type HidStarter = (device: HidDeviceSide, pull: () => void) => Running;
+type HttpStarter = () => Promise<Running & { url: string }>;
+
+/** HID simulators by family. */
+const hidStarters: Record<string, HidStarter> = {
+  stu: (device, pull) => {
+    // The signer starts writing only when the capture asks (present), at the pad's real 200 reports a second.
+    const simulator = startStuSimulator(device, { model: 'STU-540', seed: 5, signOnInkingMs: null, onDisconnect: pull });
+    return { stop: () => simulator.stop(), present: () => void setTimeout(() => void simulator.sign().catch(() => undefined), 50) };
+  },
+};
+
+/** Network simulators by family: a service on 127.0.0.1, on a port the OS picks. */
+const httpStarters: Record<string, HttpStarter> = {
+  escl: async () => {
+    const sim = await startEsclSimulator({ host: '127.0.0.1', port: 0, pages: 2, seed: 3 });
+    return { url: sim.url, stop: () => sim.stop() };
+  },
+  sbi: async () => {
+    const sim = await startSbiSimulator({ host: '127.0.0.1', port: 0, seed: 9 });
+    return { url: sim.url, stop: () => sim.stop() };
+  },
+};
+
+/** Simulator starters by family; a family without one cannot be simulated. */
+const starters: Record<string, Starter> = {
+  ef01: (device, pull) => startEf01Simulator(device, { seed: 7, onDisconnect: pull }),
+  // The finger lands 50 ms after the LED goes on: the test capture shows the driver waiting for it.
+  gt5xx: (device, pull) => startGt5xxSimulator(device, { seed: 11, fingerDelayMs: 50, disconnect: pull }),
+  ...Object.fromEntries(
+    (['desko', '3m', 'lines'] as MrzFraming[]).map((framing): [string, Starter] => [
+      framing,
+      (device, pull) => {
+        const simulator = startMrzReaderSimulator(device, { framing, disconnect: pull });
+        return {
+          stop: () => simulator.stop(),
+          // A passport laid on the glass a moment after the read starts.
+          present: () => void setTimeout(() => void simulator.present(td3(samplePeople.portuguese, sampleDocuments.passport)).catch(() => undefined), 30),
+        };
+      },
+    ]),
+  ),
+};
+
+const has = (table: object, family: string) => Object.prototype.hasOwnProperty.call(table, family);
+
+/** SANE's simulator is its own test backend: nothing to start in the bench, only presence to track. */
+const selfSimulated = new Set(['sane']);
+
+export function canSimulate(family: string): boolean {
+  return has(starters, family) || has(hidStarters, family) || has(httpStarters, family) || selfSimulated.has(family);
+}
+
+interface Slot {
+  family: string;
+  plugged: boolean;
+  current: { disconnect: (error?: Error) => void; simulator: Running } | null;
+}
+
+export class SimulatorBench {
+  private readonly slots = new Map<string, Slot>();
+
+  /** Declares a simulated device at `sim:<name>`. */
+  add(address: string, family: string): void {
+    if (!isSimAddress(address)) throw new RangeError(`A simulated device's address starts with ${simPrefix}, got ${address}.`);
+    if (!canSimulate(family)) throw new RangeError(`There is no simulator for the ${family} family.`);
+    if (!this.slots.has(address)) this.slots.set(address, { family, plugged: true, current: null });
+  }
+
+  has(address: string): boolean {
+    return this.slots.has(address);
+  }
+
+  present(address: string): boolean {
+    return this.slots.get(address)?.plugged === true;
+  }
+
+  private plugged(address: string, table: object): Slot {
+    const slot = this.slots.get(address);
+    if (slot === undefined) throw new DeviceError('not_found', `There is no simulated device at ${address}.`);
+    if (!slot.plugged) throw new DeviceError('not_found', `The simulated device at ${address} is unplugged.`);
+    if (!has(table, slot.family)) throw new DeviceError('not_found', `The simulated ${slot.family} device at ${address} is not reached that way.`);
+    this.retire(slot);
+    return slot;
+  }
+
+  /** The host end of a new link to the simulator at `address`. */
+  open(address: string, baud: number): ByteLink {
+    const slot = this.plugged(address, starters);
+    const pair = createMemoryLinkPair({ baudRate: baud, name: address });
+    const simulator = (starters[slot.family] as Starter)(pair.device, () => pair.disconnect());
+    slot.current = { disconnect: pair.disconnect, simulator };
+    return pair.host;
+  }
+
+  /** The host end of a new in-process HID pair to the simulated pad at `address`. */
+  openHid(address: string): HidLink {
+    const slot = this.plugged(address, hidStarters);
+    const pair = createMemoryHidPair({ name: address });
+    const simulator = (hidStarters[slot.family] as HidStarter)(pair.device, () => pair.disconnect());
+    slot.current = { disconnect: (error) => pair.disconnect(error), simulator };
+    return pair.host;
+  }
+
+  /** Starts the simulated network device at `address` (a fresh service each time) and gives its base URL. */
+  async url(address: string): Promise<string> {
+    const slot = this.plugged(address, httpStarters);
+    const service = await (httpStarters[slot.family] as HttpStarter)();
+    // Unplugging a network device: its service goes away and requests are refused.
+    slot.current = { disconnect: () => void service.stop().catch(() => undefined), simulator: service };
+    return service.url;
+  }
+
+  /** What a person does at the device for a capture (a document on the glass…), where the simulator needs it. */
+  presentation(address: string): (() => void) | null {
+    const slot = this.slots.get(address);
+    if (slot === undefined) return null;
+    return () => slot.current?.simulator.present?.();
+  }
+
+  /** Pulls the cable: the current link is lost, and the address stays absent until plug(). */
+  unplug(address: string): void {
+    const slot = this.slots.get(address);
+    if (slot === undefined) return;
+    slot.plugged = false;
+    const current = slot.current;
+    this.retire(slot);
+    current?.disconnect(new Error(`${address} was unplugged`));
+  }
+
+  plug(address: string): void {
+    const slot = this.slots.get(address);
+    if (slot !== undefined) slot.plugged = true;
+  }
+
+  private retire(slot: Slot): void {
+    const current = slot.current;
+    slot.current = null;
+    void current?.simulator.stop().catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    for (const slot of this.slots.values()) {
+      const current = slot.current;
+      slot.current = null;
+      current?.disconnect(new Error('the station is stopping'));
+      await current?.simulator.stop().catch(() => undefined);
+    }
+  }
+}
