@@ -1,7 +1,15 @@
 import { SerialPort } from 'serialport';
+import { discoverSaneDevices } from '../../drivers/sane/driver.js';
+import { discoverSbiServices } from '../../drivers/sbi/driver.js';
+import { saneSimulatorConfigPath } from '../../device-simulators/sane/config.js';
+
+export interface ListOptions {
+  /** Also list SANE's test backend (the simulated scanner). */
+  simulate?: boolean;
+}
 
 export interface ListedDevice {
-  bus: 'serial' | 'hid';
+  bus: 'serial' | 'hid' | 'sane' | 'sbi';
   path: string;
   vendorId: string | null;
   productId: string | null;
@@ -30,8 +38,14 @@ const hex = (value: number | string | undefined | null): string | null => {
   return (typeof value === 'number' ? value.toString(16) : value).toLowerCase().padStart(4, '0');
 };
 
-/** Serial ports, and HID devices where node-hid can load (it is loaded lazily, so a machine without hidraw or libusb still lists its serial ports). */
-export async function listDevices(): Promise<{ devices: ListedDevice[]; notes: string[] }> {
+/**
+ * Serial ports; HID devices where node-hid can load (it is loaded lazily, so
+ * a machine without hidraw or libusb still lists its serial ports); SANE
+ * scanners (`scanimage -L`, which waits a few seconds on network backends);
+ * MOSIP SBI device services on 127.0.0.1:4501–4600. eSCL scanners are not
+ * listed: they are configured by URL (mDNS discovery is not implemented).
+ */
+export async function listDevices(options: ListOptions = {}): Promise<{ devices: ListedDevice[]; notes: string[] }> {
   const notes: string[] = [];
   const devices: ListedDevice[] = [];
   for (const port of await SerialPort.list()) {
@@ -65,5 +79,15 @@ export async function listDevices(): Promise<{ devices: ListedDevice[]; notes: s
   } catch (error) {
     notes.push(`HID devices not listed: node-hid could not load (${(error as Error).message.split('\n')[0]}).`);
   }
+  const [sane, sbi] = await Promise.allSettled([
+    discoverSaneDevices({ timeoutMs: 20_000, ...(options.simulate ? { saneConfigDir: saneSimulatorConfigPath() } : {}) }),
+    discoverSbiServices({ timeoutMs: 1000 }),
+  ]);
+  if (sane.status === 'fulfilled') {
+    for (const d of sane.value) devices.push({ bus: 'sane', path: d.address, vendorId: null, productId: null, manufacturer: d.make, product: d.model, serialNumber: null, hint: `scanner: balcao device scan --driver sane --device ${d.address}` });
+  } else notes.push(`SANE scanners not listed: ${(sane.reason as Error).message}`);
+  if (sbi.status === 'fulfilled') {
+    for (const d of sbi.value) devices.push({ bus: 'sbi', path: d.address, vendorId: null, productId: null, manufacturer: d.make, product: d.model, serialNumber: d.serial, hint: `MOSIP SBI ${d.kind} service (device ${d.deviceId}, ${d.status})` });
+  } else notes.push(`SBI services not listed: ${(sbi.reason as Error).message}`);
   return { devices, notes };
 }

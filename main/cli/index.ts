@@ -55,13 +55,14 @@ export async function main(argv: string[]): Promise<number> {
   const device = program.command('device').description('drive a real or simulated device');
   device
     .command('list')
-    .description('serial ports and HID devices on this machine, with what the station would try on each')
+    .description('serial ports, HID devices, SANE scanners and SBI device services on this machine, with what the station would try on each')
     .option('--json', 'print JSON')
-    .action((options: { json?: boolean }) => {
-      result = listDevices().then(({ devices, notes }) => {
+    .option('--simulate', 'also list SANE\'s test backend (the simulated scanner)')
+    .action((options: { json?: boolean; simulate?: boolean }) => {
+      result = listDevices({ simulate: options.simulate ?? false }).then(({ devices, notes }) => {
         if (options.json) process.stdout.write(`${JSON.stringify({ devices, notes }, null, 2)}\n`);
         else {
-          if (devices.length === 0) process.stdout.write('No serial ports or HID devices found.\n');
+          if (devices.length === 0) process.stdout.write('No serial ports, HID devices, SANE scanners or SBI services found.\n');
           for (const d of devices) {
             const ids = d.vendorId ? ` ${d.vendorId}:${d.productId ?? '????'}` : '';
             const who = [d.manufacturer, d.product].filter(Boolean).join(' ');

@@ -130,4 +130,13 @@ describe('balcao device and simulate', () => {
     expect(found.length).toBeGreaterThan(0);
     expect(found[0]).toMatchObject({ family: 'sbi', address: expect.stringContaining(url.port) });
   });
+
+  it('lists SANE scanners and the SBI service on its spec port (4501) in `device list`', async () => {
+    const { where } = await simulate(['sbi']);
+    expect(where).toBe('http://127.0.0.1:4501');
+    const result = await runBalcao(['device', 'list', '--simulate', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const { devices } = JSON.parse(result.stdout) as { devices: { bus: string; path: string }[] };
+    expect(devices).toEqual(expect.arrayContaining([expect.objectContaining({ bus: 'sane', path: 'test:0' }), expect.objectContaining({ bus: 'sbi', path: 'http://127.0.0.1:4501' })]));
+  });
 });
