@@ -19,7 +19,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
-          include: ['test/e2e/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/devices/**/*.test.ts'],
+          include: ['test/e2e/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/devices/**/*.test.ts', 'test/agency/**/*.test.ts', 'test/outbox/**/*.test.ts'],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,
