@@ -7,6 +7,7 @@ import { captureToPng, fingerprintDrivers } from './device-capture.js';
 import { readMrzOnce } from './device-mrz.js';
 import { simulators } from './simulate.js';
 import { deviceScan } from './device-scan.js';
+import { qualityDocument, qualityFingerprint } from './quality.js';
 import { mrzFramings, type MrzFraming } from '../../drivers/mrz-reader/framing.js';
 import { fingerprintQualities, type FingerprintQuality } from '../../device-simulators/fingerprint/synthetic.js';
 import { DeviceError } from '../../drivers/errors.js';
@@ -137,6 +138,31 @@ export async function main(argv: string[]): Promise<number> {
         signal: stopSignal(),
       }).then((scan) => {
         process.stdout.write(`${JSON.stringify(scan)}\n`);
+        return exitCodes.ok;
+      });
+    });
+
+  const quality = program.command('quality').description('the quality stage on an image file: score, passed, measures, reasons');
+  quality
+    .command('fingerprint')
+    .description('NIST NFIQ 2 native measures (their NIST names) and the station\'s 0–100 score of an 8-bit 500 ppi fingerprint image')
+    .argument('<file>', 'PNG, JPEG, TIFF… (decoded to 8-bit grey)')
+    .option('--json', 'print JSON')
+    .action((file: string, options: { json?: boolean }) => {
+      result = qualityFingerprint(file, { json: options.json ?? false }).then(({ output }) => {
+        process.stdout.write(`${output}\n`);
+        return exitCodes.ok;
+      });
+    });
+  quality
+    .command('document')
+    .description('resolution, sharpness, exposure, glare, skew and coverage of a scanned document page')
+    .argument('<file>', 'the page image')
+    .requiredOption('--type <type>', 'a4, id1 or td3')
+    .option('--json', 'print JSON')
+    .action((file: string, options: { type: string; json?: boolean }) => {
+      result = qualityDocument(file, { type: options.type, json: options.json ?? false }).then(({ output }) => {
+        process.stdout.write(`${output}\n`);
         return exitCodes.ok;
       });
     });
