@@ -15,6 +15,12 @@ import { greyToPngBase64 } from '../png.js';
 /** N = 12 → 115 200 baud for the image upload, as `balcao device capture` does (devices.md §1: 9600 × N). */
 const UPLOAD_BAUD_N = 12;
 /** How long a test capture waits for a finger: a technician is at the desk, but may need a moment. */
+/**
+ * Longest wait for one answer. Modules answer within milliseconds (the drivers'
+ * own default is 1 s), but the station shares a desk PC that may be slow to
+ * schedule it; a miss only costs a re-handshake, so the manager is patient.
+ */
+const ANSWER_TIMEOUT_MS = 2000;
 const CAPTURE_TIMEOUT_MS = 15_000;
 
 export const ef01Adapter: FamilyAdapter<RawFingerprintCapture> = {
@@ -27,7 +33,7 @@ export const ef01Adapter: FamilyAdapter<RawFingerprintCapture> = {
   defaultBaud: BAUD_UNIT * DEFAULT_BAUD_N,
   async open(address, options) {
     const link = await options.openLink(address, options.baud ?? BAUD_UNIT * DEFAULT_BAUD_N);
-    const driver = new Ef01Driver(link, { uploadBaudMultiplier: UPLOAD_BAUD_N, captureTimeoutMs: CAPTURE_TIMEOUT_MS });
+    const driver = new Ef01Driver(link, { uploadBaudMultiplier: UPLOAD_BAUD_N, captureTimeoutMs: CAPTURE_TIMEOUT_MS, timeoutMs: ANSWER_TIMEOUT_MS });
     const loss = linkLossNotifier(link, (error) => new DeviceError('disconnected', `The fingerprint module on ${link.description} went away (${error.message}).`));
     const close = async () => {
       loss.closing();

@@ -10,6 +10,12 @@ import { POWER_UP_BAUD } from '../../../drivers/gt5xx/protocol.js';
 import { linkLossNotifier, type FamilyAdapter } from '../adapter.js';
 import { greyToPngBase64 } from '../png.js';
 
+/**
+ * Longest wait for one answer. Modules answer within milliseconds (the drivers'
+ * own default is 1 s), but the station shares a desk PC that may be slow to
+ * schedule it; a miss only costs a re-handshake, so the manager is patient.
+ */
+const ANSWER_TIMEOUT_MS = 2000;
 const CAPTURE_TIMEOUT_MS = 15_000;
 
 export const gt5xxAdapter: FamilyAdapter<RawFingerprintCapture> = {
@@ -22,7 +28,7 @@ export const gt5xxAdapter: FamilyAdapter<RawFingerprintCapture> = {
   defaultBaud: POWER_UP_BAUD,
   async open(address, options) {
     const link = await options.openLink(address, options.baud ?? POWER_UP_BAUD);
-    const driver = new Gt5xxDriver(link, { captureTimeoutMs: CAPTURE_TIMEOUT_MS });
+    const driver = new Gt5xxDriver(link, { captureTimeoutMs: CAPTURE_TIMEOUT_MS, responseTimeoutMs: ANSWER_TIMEOUT_MS });
     const loss = linkLossNotifier(link, (error) => new DeviceError('disconnected', `The fingerprint module on ${link.description} went away (${error.message}).`));
     // The driver's close() sends Close and closes the link.
     const close = async () => {
