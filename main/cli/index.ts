@@ -8,6 +8,7 @@ import { readMrzOnce } from './device-mrz.js';
 import { simulators } from './simulate.js';
 import { deviceScan } from './device-scan.js';
 import { qualityDocument, qualityFingerprint } from './quality.js';
+import { parseFaults, runAgencySim } from './agency-sim.js';
 import { mrzFramings, type MrzFraming } from '../../drivers/mrz-reader/framing.js';
 import { fingerprintQualities, type FingerprintQuality } from '../../device-simulators/fingerprint/synthetic.js';
 import { DeviceError } from '../../drivers/errors.js';
@@ -139,6 +140,33 @@ export async function main(argv: string[]): Promise<number> {
       }).then((scan) => {
         process.stdout.write(`${JSON.stringify(scan)}\n`);
         return exitCodes.ok;
+      });
+    });
+
+  program
+    .command('agency-sim')
+    .description('run the agency intake simulator (tus upload, packet checks, signed receipts, lookups) on 127.0.0.1 and print its URL and the public keys to give the station')
+    .option('--port <port>', 'port on 127.0.0.1 (0 picks a free one)', portNumber, 4700)
+    .requiredOption('--keys <dir>', 'key folder: the agency\'s key pairs are made here if missing; station public keys go in <dir>/stations/<centreId>-<stationId>.pub.pem')
+    .option('--data <dir>', 'where received packets and their state are kept (default: a temporary folder)')
+    .option('--token <token>', 'the bearer token stations must send', 'demo-station-token')
+    .option('--faults <list>', 'fault injection, e.g. latencyMs=200,fail5xxRate=0.1,rateLimitNext=2,retryAfterSeconds=3,resetAfterBytes=65536')
+    .option('--seed <n>', 'seed for random faults', positiveInt)
+    .action((options: { port: number; keys: string; data?: string; token: string; faults?: string; seed?: number }) => {
+      let faults;
+      try {
+        faults = options.faults !== undefined ? parseFaults(options.faults) : undefined;
+      } catch (error) {
+        throw new CliError((error as Error).message, exitCodes.usage);
+      }
+      result = runAgencySim({
+        port: options.port,
+        keysDir: options.keys,
+        token: options.token,
+        ...(options.data !== undefined ? { dataDir: options.data } : {}),
+        ...(faults !== undefined ? { faults } : {}),
+        ...(options.seed !== undefined ? { seed: options.seed } : {}),
+        signal: stopSignal(),
       });
     });
 
