@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OutboxSettings } from '../outbox/settings.js';
 import { Locale } from '../contract/channels.js';
 
 /**
@@ -40,6 +41,8 @@ export const StationConfig = z
       })
       .strict(),
     station: z.object({ signingKey: KeyPath }).strict(),
+    /** Upload queue (app/outbox/settings.ts): retention of acknowledged packets, concurrency, chunk size, backoff. */
+    outbox: OutboxSettings.default(OutboxSettings.parse({})),
     auth: z
       .object({
         lockout: z

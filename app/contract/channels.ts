@@ -191,6 +191,44 @@ export type TestCaptureResult = z.infer<typeof TestCaptureResult>;
 
 export const DeviceId = z.string().min(1).max(128);
 
+/** Outbox states (app/outbox): sealed → uploading → acknowledged → purged, or rejected (kept for a supervisor). */
+export const outboxStates = ['sealed', 'uploading', 'acknowledged', 'purged', 'rejected'] as const;
+export const OutboxStateName = z.enum(outboxStates);
+export const PacketId = z.string().regex(/^\d{29}$/, 'a packet id is 29 digits');
+
+/** One queued packet as the supervisor's queue screen shows it (no file path, no personal data: the packet is sealed). */
+export const OutboxEntryView = z.object({
+  packetId: PacketId,
+  state: OutboxStateName,
+  size: z.number().int().nonnegative(),
+  attempts: z.number().int().nonnegative(),
+  /** Why it is not moving: `code` is translated (outbox.errors.<code>); `message` is the English sentence. */
+  lastError: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /** Next try (or, once acknowledged, the purge); null = not scheduled. */
+  nextAttemptAt: z.string().nullable(),
+  /** Sealed or uploading but not scheduled: a supervisor must act (corrupt or missing file). */
+  held: z.boolean(),
+  /** Every byte is at the agency; waiting for its receipt. */
+  uploaded: z.boolean(),
+  bytesSent: z.number().int().nonnegative(),
+  /** The agency's reasons from a REJECTED receipt. */
+  reasons: z.array(z.string()),
+  enqueuedAt: z.string(),
+  updatedAt: z.string(),
+  acknowledgedAt: z.string().nullable(),
+  rejectedAt: z.string().nullable(),
+  purgedAt: z.string().nullable(),
+});
+export type OutboxEntryView = z.infer<typeof OutboxEntryView>;
+
+export const OutboxListView = z.object({
+  entries: z.array(OutboxEntryView),
+  counts: z.record(OutboxStateName, z.number().int().nonnegative()),
+  held: z.number().int().nonnegative(),
+});
+export type OutboxListView = z.infer<typeof OutboxListView>;
+
+
 const Empty = z.object({}).strict();
 const Ok = z.object({ ok: z.literal(true) });
 
@@ -265,6 +303,11 @@ export const channels = {
       chain: z.object({ ok: z.boolean(), checked: z.number().int(), brokenAt: z.number().int().nullable() }),
     }),
   }),
+
+  /** The outbox for supervisors: every entry with its state, attempts, last error, next try, and rejection reasons. */
+  'outbox.list': channel({ access: 'supervisor', request: Empty, response: OutboxListView }),
+  /** "Retry now": makes a waiting or held entry due at once (never before the agency's Retry-After). */
+  'outbox.retry': channel({ access: 'supervisor', request: z.object({ packetId: PacketId }).strict(), response: OutboxEntryView }),
 } as const;
 
 export type Channels = typeof channels;
@@ -284,6 +327,8 @@ export const events = {
   'session.idleWarning': z.object({ expiresAt: z.string(), secondsLeft: z.number().int().nonnegative() }),
   /** A device appeared, or its status, identity or approval changed: the whole device, as devices.list gives it. */
   'devices.changed': DeviceView,
+  /** An outbox entry changed state, was tried, failed or was retried: the whole entry, as outbox.list gives it. */
+  'outbox.changed': OutboxEntryView,
 } as const;
 
 export type Events = typeof events;

@@ -41,6 +41,9 @@ export const errorCodes = [
   'device.unknown',
   'device.identity_unknown',
   'device.approved_by_agency',
+  // The outbox's refusals (app/outbox).
+  'outbox.unknown_packet',
+  'outbox.not_retryable',
   // Anything a service did not expect; details are logged, not sent.
   'internal',
 ] as const;

@@ -175,6 +175,8 @@ describe('device manager', () => {
 
   it('takes a test capture from the simulated signature pad, SANE test scanner, eSCL scanner and SBI slap scanner', async () => {
     const { manager, bench } = await start();
+    // On a loaded machine a first open may miss a deadline; the manager's polling reopens it.
+    for (const id of ['sim-stu', 'sim-sane', 'sim-escl', 'sim-sbi']) await expect.poll(() => manager.get(id).status, { timeout: 15_000 }).toBe('ready');
     expect(manager.get('sim-stu')).toMatchObject({ kind: 'signature', make: 'Wacom', model: 'STU-540', reportsSerial: true });
     expect(manager.get('sim-stu').serial).toMatch(/^[0-9A-F]{8}$/i);
     expect(manager.get('sim-escl')).toMatchObject({ kind: 'scanner', family: 'escl' });

@@ -133,7 +133,7 @@ export class SimulatorBench {
   /** The host end of a new in-process HID pair to the simulated pad at `address`. */
   openHid(address: string): HidLink {
     const slot = this.plugged(address, hidStarters);
-    const pair = createMemoryHidPair({ name: address });
+    const pair = createMemoryHidPair({ name: address, timeoutMs: 2000 });
     const simulator = (hidStarters[slot.family] as HidStarter)(pair.device, () => pair.disconnect());
     slot.current = { disconnect: (error) => pair.disconnect(error), simulator };
     return pair.host;

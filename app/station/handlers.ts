@@ -9,6 +9,9 @@ import type { DeviceManager } from '../devices/manager.js';
 import { deviceErrorToContract } from '../devices/manager.js';
 import { verifyPassword } from '../auth/passwords.js';
 import { ContractError } from '../contract/errors.js';
+import type { Outbox } from '../outbox/outbox.js';
+import { OutboxError } from '../outbox/errors.js';
+import { outboxEntryView } from '../outbox/view.js';
 
 /**
  * Approving or revoking a device asks the administrator for their password
@@ -43,7 +46,7 @@ function activities(config: StationConfig): ActivityView[] {
     { id: 'digitisation', minRole: 'operator', available: false },
     { id: 'kiosk', minRole: 'operator', available: false },
     { id: 'devices', minRole: 'operator', available: true },
-    { id: 'outbox', minRole: 'supervisor', available: false },
+    { id: 'outbox', minRole: 'supervisor', available: true },
     { id: 'audit', minRole: 'supervisor', available: true },
     { id: 'operators', minRole: 'admin', available: true },
   ];
@@ -51,7 +54,18 @@ function activities(config: StationConfig): ActivityView[] {
   return config.mode === 'digitisation' ? all.filter((a) => a.id !== 'enrolment') : all;
 }
 
-export function createHandlers(config: StationConfig, auth: AuthService, audit: AuditLog, devices: DeviceManager): Handlers {
+/** The outbox's refusals as contract errors; anything else is a bug and goes to the dispatcher's 'internal'. */
+function outboxCall<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof OutboxError && error.code === 'unknown_packet') throw new ContractError('outbox.unknown_packet', error.message);
+    if (error instanceof OutboxError && error.code === 'not_retryable') throw new ContractError('outbox.not_retryable', error.message);
+    throw error;
+  }
+}
+
+export function createHandlers(config: StationConfig, auth: AuthService, audit: AuditLog, devices: DeviceManager, outbox: Outbox): Handlers {
   return {
     'station.info': (): StationInfo => ({
       product: 'Balcão',
@@ -87,6 +101,11 @@ export function createHandlers(config: StationConfig, auth: AuthService, audit: 
     'devices.approve': async (request) => devices.approve(request.id, await confirmAdmin(auth, audit, request.password, 'approve')),
     'devices.revoke': async (request) => devices.revoke(request.id, await confirmAdmin(auth, audit, request.password, 'revoke')),
     'devices.rescan': async () => ({ devices: await devices.rescan(), approvedList: devices.approvedListState(), candidates: devices.candidateList() }),
+    'outbox.list': () => {
+      const { byState, held } = outbox.counts();
+      return { entries: outbox.list(500).map(outboxEntryView), counts: byState, held };
+    },
+    'outbox.retry': (request) => outboxCall(() => outboxEntryView(outbox.retryNow(request.packetId, auth.currentOperator()?.username ?? null))),
     'audit.recent': (request) => ({
       entries: audit.recent(request.limit).map(({ prevHash: _prev, ...entry }) => entry),
       chain: audit.verify(),

@@ -11,6 +11,11 @@ import type { Logger } from '../log/logger.js';
 import { createHandlers } from './handlers.js';
 import { demoAccounts } from './demo.js';
 import { DeviceManager } from '../devices/manager.js';
+import { Outbox } from '../outbox/outbox.js';
+import { adoptSealedPackets } from '../outbox/recovery.js';
+import { defaultPacketDir } from '../packets/demo.js';
+import { openVault, type KeyProtector, type Vault } from '../vault/index.js';
+import { outboxEntryView } from '../outbox/view.js';
 
 export interface Station {
   config: StationConfig;
@@ -21,6 +26,10 @@ export interface Station {
   dispatcher: Dispatcher;
   /** Devices: discovery, approval, status, captures. */
   devices: DeviceManager;
+  /** Sealed packets waiting for, or holding, the agency's receipt; delivers them in the background. */
+  outbox: Outbox;
+  /** Encrypted at rest: everything personal waiting to be sealed (docs/data-at-rest.md). */
+  vault: Vault;
   /** The contract, in process (CLI, tests). */
   api: StationApi;
   log: Logger;
@@ -30,6 +39,15 @@ export interface Station {
 export interface OpenStationOptions {
   log: Logger;
   clock?: Clock;
+  /** Deliver queued packets in the background (default true). The CLI's `outbox` commands turn it off and flush themselves. */
+  outboxWorker?: boolean;
+  /**
+   * Protects the station data key (app/vault): Electron's safeStorage where the
+   * shell has it; null or absent = the key file readable only by this user.
+   */
+  keyProtector?: KeyProtector | null;
+  /** Open the devices (default true). Commands that only seal or upload (packet, outbox) leave them closed: no discovery, no simulators. */
+  devices?: boolean;
 }
 
 /**
@@ -37,8 +55,16 @@ export interface OpenStationOptions {
  * session, the dispatcher behind every transport. Throws StorageError with a
  * message naming the file when the database cannot be used.
  */
-export async function openStation(config: StationConfig, { log, clock = systemClock }: OpenStationOptions): Promise<Station> {
+export async function openStation(config: StationConfig, { log, clock = systemClock, outboxWorker = true, keyProtector = null, devices: withDevices = true }: OpenStationOptions): Promise<Station> {
   const db = openDatabase({ dataDir: config.dataDir });
+  let vault: Vault;
+  try {
+    // Before anything personal can be written: a key problem stops the station with the file named (VaultError).
+    vault = openVault({ db, dataDir: config.dataDir, protector: keyProtector, log: log.child('vault'), now: () => clock.now() });
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   const audit = new AuditLog(db, () => clock.now());
   const hub = new EventHub();
   const auth = new AuthService(db, audit, hub, config.auth, clock);
@@ -47,14 +73,20 @@ export async function openStation(config: StationConfig, { log, clock = systemCl
   const devices = new DeviceManager({ config: config.devices, demo: config.demo, db, audit, log: log.child('devices') });
   devices.onChange((device) => hub.emit('devices.changed', device));
   try {
-    await devices.start();
+    if (withDevices) await devices.start();
   } catch (error) {
     await devices.close();
+    vault.close();
     db.close();
     throw error;
   }
+  const outbox = new Outbox({ db, config, log: log.child('outbox'), audit, now: () => clock.now() });
+  outbox.onChange((entry) => hub.emit('outbox.changed', outboxEntryView(entry)));
+  // A packet sealed just before a crash, and not yet queued, is queued now (app/outbox/recovery.ts).
+  await adoptSealedPackets(outbox, defaultPacketDir(config), log.child('outbox'));
+  if (outboxWorker) outbox.start();
   const dispatcher = createDispatcher({
-    handlers: createHandlers(config, auth, audit, devices),
+    handlers: createHandlers(config, auth, audit, devices, outbox),
     currentRole: () => auth.currentRole(),
     log: log.child('contract'),
   });
@@ -67,17 +99,22 @@ export async function openStation(config: StationConfig, { log, clock = systemCl
     hub,
     dispatcher,
     devices,
+    outbox,
+    vault,
     api: createInProcessApi(dispatcher, hub),
     log,
     close() {
       if (closed) return;
       closed = true;
       auth.sessions.end();
+      // Stops uploads in flight; their tus URLs are stored, so the next start resumes them.
+      void outbox.close();
       // Links and simulators close in the background: nothing of theirs touches the database.
       void devices.close();
       try {
         audit.append({ type: 'station.stopped', actor: null });
       } finally {
+        vault.close();
         db.close();
       }
     },

@@ -3,6 +3,10 @@
  * `PRAGMA user_version` records the last one applied. Never edit a migration
  * that has shipped: add a new one.
  */
+import { v3Packets } from './migrations/v3-packets.js';
+import { v4Outbox } from './migrations/v4-outbox.js';
+import { v5Vault } from './migrations/v5-vault.js';
+
 export interface Migration {
   version: number;
   name: string;
@@ -73,6 +77,10 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX device_approvals_active ON device_approvals (make, model, serial) WHERE revoked_at IS NULL;
     `,
   },
+  // From version 3 on, each capability's migration lives in ./migrations/ (one file each, so they can be written side by side).
+  v3Packets,
+  v4Outbox,
+  v5Vault,
 ];
 
 export const latestSchemaVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

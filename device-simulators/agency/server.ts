@@ -355,11 +355,11 @@ export async function startAgencySimulator(options: AgencySimulatorOptions): Pro
     }
     const response = await tus.handleWeb(new Request(`http://${req.headers.host ?? `${host}`}${req.url ?? '/'}`, init));
     if (opts.cutAfter !== undefined && opts.cutAfter !== null) {
-      req.socket.destroy();
+      res.destroy(); // the socket with it (req.socket may already be detached once the request was cut)
       return;
     }
     if (opts.loseCreated && response.status === 201) {
-      req.socket.destroy();
+      res.destroy(); // the socket with it (req.socket may already be detached once the request was cut)
       return;
     }
     if (res.destroyed) return;
@@ -416,7 +416,7 @@ export async function startAgencySimulator(options: AgencySimulatorOptions): Pro
       if (existing && existing.size === Number(length) && existing.sha256 === sha256 && (await stat(path.join(uploadsDir, existing.uploadId)).then(() => true, () => false))) {
         req.resume();
         if (loseCreated) {
-          req.socket.destroy();
+          res.destroy(); // the socket with it (req.socket may already be detached once the request was cut)
           return;
         }
         res.writeHead(201, { 'Tus-Resumable': TUS_VERSION, Location: uploadUrl(req, existing.uploadId), 'Content-Length': '0' });

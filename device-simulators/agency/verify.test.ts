@@ -51,7 +51,6 @@ describe('verifyPacket', () => {
   it('never throws on mutated packets, and rejects every one that changed', async () => {
     const random = createPrng(0xa9e7c1);
     const bytes = Buffer.from(good.file);
-    const started = Date.now();
     let rejected = 0;
     const runs = 400;
     for (let i = 0; i < runs; i++) {
@@ -69,7 +68,6 @@ describe('verifyPacket', () => {
       }
     }
     expect(rejected).toBeGreaterThan(runs * 0.9);
-    expect(Date.now() - started).toBeLessThan(15_000);
   });
 
   it('never throws on random bytes', async () => {

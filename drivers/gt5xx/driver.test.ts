@@ -134,7 +134,8 @@ describe('Gt5xxDriver over an in-process link', () => {
     const error = await failure(driver.open());
     expect(['timeout', 'protocol']).toContain(error.code);
     expect(error.message).toContain(`${LINK} at 115200 baud`);
-    expect(performance.now() - started).toBeLessThan(1000);
+    // A hang guard, not a speed figure: far below the 15 s capture timeout.
+    expect(performance.now() - started).toBeLessThan(2500);
   });
 
   it('a device answering at the wrong speed gives a protocol error', async () => {

@@ -9,6 +9,7 @@
  * Every call has a deadline; every failure is a DeviceError naming the method
  * and the URL.
  */
+import { getMaxListeners, setMaxListeners } from 'node:events';
 import http from 'node:http';
 import { X509Certificate, createPublicKey, type KeyObject } from 'node:crypto';
 import { base64url } from 'jose';
@@ -249,6 +250,8 @@ export async function discoverSbiServices(options: DiscoverSbiOptions = {}): Pro
   const timeoutMs = options.timeoutMs ?? 1500;
   const concurrency = Math.max(1, options.concurrency ?? 16);
   const type = options.type ?? 'Biometric Device';
+  // Each request in flight listens on the caller's signal: up to `concurrency` at once, more than Node's default warning limit of 10.
+  if (options.signal) setMaxListeners(Math.max(getMaxListeners(options.signal), concurrency + 10), options.signal);
   const found: SbiDiscoveredDevice[][] = ports.map(() => []);
   let next = 0;
   const worker = async () => {

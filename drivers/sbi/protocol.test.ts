@@ -208,7 +208,6 @@ describe('JSON response schemas', () => {
     // 100,000 expected failures: capturing a stack for each costs more than parsing; the seed and index replay any failure.
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
-    const started = performance.now();
     try {
       for (let i = 0; i < 100_000; i++) {
         const [valid, schema] = schemas[i % schemas.length] as (typeof schemas)[number];
@@ -248,7 +247,6 @@ describe('JSON response schemas', () => {
     }
     expect(parsed).toBeGreaterThan(1000); // mutations inside string values still parse
     // A hang guard, not a benchmark: ~2 s on an idle machine, more when other suites share the cores.
-    expect(performance.now() - started).toBeLessThan(10_000);
   });
 });
 
@@ -292,7 +290,6 @@ describe('M-JPEG multipart splitter (Device Stream Response)', () => {
     const seed = 0x3f9;
     const random = createPrng(seed);
     const valid = Buffer.concat([Buffer.from('--b\r\nContent-Type: image/jpeg\r\nContent-Length: 8\r\n\r\n'), jpeg(2), Buffer.from('\r\n--b\r\n\r\n'), jpeg(3), Buffer.from('\r\n--b--\r\n')]);
-    const started = performance.now();
     let parts = 0;
     for (let i = 0; i < 100_000; i++) {
       let input: Buffer;
@@ -319,6 +316,5 @@ describe('M-JPEG multipart splitter (Device Stream Response)', () => {
       }
     }
     expect(parts).toBeGreaterThan(10_000);
-    expect(performance.now() - started).toBeLessThan(3000);
   });
 });

@@ -9,6 +9,9 @@ import { simulators } from './simulate.js';
 import { deviceScan } from './device-scan.js';
 import { qualityDocument, qualityFingerprint } from './quality.js';
 import { parseFaults, runAgencySim } from './agency-sim.js';
+import { packetDemo } from './packet.js';
+import { stationKeygen } from './station-keygen.js';
+import { outboxFlush, outboxList } from './outbox.js';
 import { mrzFramings, type MrzFraming } from '../../drivers/mrz-reader/framing.js';
 import { fingerprintQualities, type FingerprintQuality } from '../../device-simulators/fingerprint/synthetic.js';
 import { DeviceError } from '../../drivers/errors.js';
@@ -141,6 +144,46 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(`${JSON.stringify(scan)}\n`);
         return exitCodes.ok;
       });
+    });
+
+  program
+    .command('station')
+    .description('station provisioning')
+    .command('keygen')
+    .description('make the station\'s P-256 signing key where station.signingKey says (never overwriting one) and write its public key beside it for the agency')
+    .requiredOption('--config <file>', 'station configuration file (JSON)')
+    .action((options: { config: string }) => {
+      result = Promise.resolve(stationKeygen({ config: options.config }));
+    });
+
+  program
+    .command('packet')
+    .description('sealed registration packets')
+    .command('demo')
+    .description('seal one complete synthetic enrolment (ten fingers, a signature, three document pages from the simulators) into the outbox and print its packet id')
+    .requiredOption('--config <file>', 'station configuration file (JSON)')
+    .option('--seed <n>', 'seed for the synthetic content', positiveInt)
+    .action((options: { config: string; seed?: number }) => {
+      result = packetDemo({ config: options.config, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+    });
+
+  const outbox = program.command('outbox').description('the queue of sealed packets waiting for the agency');
+  outbox
+    .command('list')
+    .description('every queued packet: state, tries, next try, last error, rejection reasons')
+    .requiredOption('--config <file>', 'station configuration file (JSON)')
+    .option('--json', 'print JSON')
+    .action((options: { config: string; json?: boolean }) => {
+      result = outboxList({ config: options.config, json: options.json ?? false });
+    });
+  outbox
+    .command('flush')
+    .description('upload everything due, retrying until all are acknowledged or the timeout passes; prints a summary (exit 0 only when nothing is left)')
+    .requiredOption('--config <file>', 'station configuration file (JSON)')
+    .option('--timeout <s>', 'seconds before giving up', positiveInt, 300)
+    .option('--json', 'print the summary as JSON')
+    .action((options: { config: string; timeout: number; json?: boolean }) => {
+      result = outboxFlush({ config: options.config, timeoutMs: options.timeout * 1000, json: options.json ?? false, signal: stopSignal() });
     });
 
   program

@@ -3,6 +3,7 @@ import { demoConfig } from '../../app/config/demo.js';
 import type { StationConfig } from '../../app/config/schema.js';
 import { StorageError } from '../../app/storage/database.js';
 import { openStation, type Station } from '../../app/station/station.js';
+import { VaultError } from '../../app/vault/index.js';
 import { createLogger, stderrSink } from '../../app/log/logger.js';
 
 export interface StationSource {
@@ -41,6 +42,7 @@ export async function openStationFor(source: StationSource): Promise<Station> {
   } catch (error) {
     if (error instanceof ConfigError) throw new CliError(error.message, exitCodes.config);
     if (error instanceof StorageError) throw new CliError(error.message, exitCodes.storage);
+    if (error instanceof VaultError) throw new CliError(error.message, exitCodes.config);
     throw error;
   }
 }

@@ -187,6 +187,8 @@ function nearMiss(channel: ChannelName): unknown {
     'devices.approve': { id: 'sim-ef01', password: demoPassword },
     'devices.revoke': { id: 'sim-ef01', password: demoPassword },
     'devices.rescan': {},
+    'outbox.list': {},
+    'outbox.retry': { packetId: '10001100770000120261122101112' },
   };
   const base: Record<string, unknown> = { ...valid[channel] };
   const keys = Object.keys(base);

@@ -6,6 +6,8 @@ import { demoConfig } from '../../app/config/demo.js';
 import { createLogger, stderrSink } from '../../app/log/logger.js';
 import { StorageError } from '../../app/storage/database.js';
 import { openStation, type Station } from '../../app/station/station.js';
+import { VaultError } from '../../app/vault/index.js';
+import { electronKeyProtector } from './safe-storage.js';
 import { appScheme, appStartUrl } from './app-origin.js';
 import { createAppRequestHandler } from './app-protocol.js';
 import { parseShellArgs } from './args.js';
@@ -74,9 +76,12 @@ async function start(): Promise<void> {
         : demoConfig({ dataDir: args.dataDir !== null ? path.resolve(args.dataDir) : path.join(app.getPath('userData'), 'demo') });
     // A database that is damaged, locked or missing after it once existed stops the start here
     // (StorageError names the file) — never a silently recreated, empty station.
-    station = await openStation(config, { log });
+    // Electron's safeStorage protects the station data key where the OS keyring offers it; else the key file (docs/data-at-rest.md).
+    const keys = electronKeyProtector();
+    log.info('data key protection', { protector: keys.protector?.name ?? 'key-file', reason: keys.reason });
+    station = await openStation(config, { log, keyProtector: keys.protector });
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof StorageError) return fail(error.message, exitCodes.config);
+    if (error instanceof ConfigError || error instanceof StorageError || error instanceof VaultError) return fail(error.message, exitCodes.config);
     return fail(`Balcão could not start: ${error instanceof Error ? error.message : String(error)}`, exitCodes.startup);
   }
 

@@ -111,7 +111,7 @@ describe('reload guard after a renderer crash', () => {
 
 describe('module boundaries', () => {
   // Node cannot load electron here: only the thin glue files may import it, and no test may load them.
-  const electronGlue = ['harden.ts', 'ipc.ts', 'main.ts', 'preload.ts', 'window.ts'];
+  const electronGlue = ['harden.ts', 'ipc.ts', 'main.ts', 'preload.ts', 'safe-storage.ts', 'window.ts'];
   const sources = readdirSync(here).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
   const importsOf = (file: string) => [...readFileSync(path.join(here, file), 'utf8').matchAll(/^\s*(?:import|export)\s[^;]*?from\s+'([^']+)'/gms)].map((m) => m[1] ?? '');
 

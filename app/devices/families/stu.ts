@@ -13,6 +13,8 @@ import { renderSignature } from '../../../drivers/wacom-stu/render.js';
 import { greyToPngBase64 } from '../png.js';
 import type { FamilyAdapter } from '../adapter.js';
 
+/** Longest wait for one feature-report answer: the pad answers in milliseconds, the desk PC may be slow to schedule us (as for the serial modules). */
+const ANSWER_TIMEOUT_MS = 2000;
 /** A signature takes a few seconds; a technician's check should not wait for ever if nobody signs. */
 const CAPTURE_TIMEOUT_MS = 30_000;
 /** The pen off the surface this long ends the test signature (the real flow ends on "accept"). */
@@ -31,8 +33,8 @@ export const stuAdapter: FamilyAdapter<RawSignatureCapture> = {
     return (await listHidDevices()).some((d) => d.path === address);
   },
   async open(address, options) {
-    const link = options.simulator ? options.simulator.openHid() : await openHidLink(address);
-    const driver = new StuDriver(link);
+    const link = options.simulator ? options.simulator.openHid() : await openHidLink(address, ANSWER_TIMEOUT_MS);
+    const driver = new StuDriver(link, { timeoutMs: ANSWER_TIMEOUT_MS });
     let closing = false;
     const close = async () => {
       closing = true;

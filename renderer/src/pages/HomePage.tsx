@@ -13,6 +13,7 @@ const activityPaths: Partial<Record<ActivityId, string>> = {
   operators: paths.operators,
   audit: paths.audit,
   devices: paths.devices,
+  outbox: paths.outbox,
 };
 
 function ActivityCard({ activity }: { activity: ActivityView }) {

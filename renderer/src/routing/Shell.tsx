@@ -112,6 +112,13 @@ export function Shell() {
               ) : null}
               {roleAtLeast(role, 'supervisor') ? (
                 <li>
+                  <NavLink to={paths.outbox} className="app-nav__link">
+                    {t('titles.outbox')}
+                  </NavLink>
+                </li>
+              ) : null}
+              {roleAtLeast(role, 'supervisor') ? (
+                <li>
                   <NavLink to={paths.audit} className="app-nav__link">
                     {t('titles.audit')}
                   </NavLink>

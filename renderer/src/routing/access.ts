@@ -10,6 +10,7 @@ export const paths = {
   operators: '/operators',
   audit: '/audit',
   devices: '/devices',
+  outbox: '/outbox',
 } as const;
 
 const pageAccess: Record<string, PageAccess> = {
@@ -19,6 +20,7 @@ const pageAccess: Record<string, PageAccess> = {
   [paths.operators]: 'admin',
   [paths.audit]: 'supervisor',
   [paths.devices]: 'operator',
+  [paths.outbox]: 'supervisor',
 };
 
 /** The access rule of a known path (trailing slash ignored), or null for a path the UI does not have. */

@@ -4,6 +4,7 @@ import { DevicesPage } from '../pages/DevicesPage';
 import { HomePage } from '../pages/HomePage';
 import { LoginPage } from '../pages/LoginPage';
 import { OperatorsPage } from '../pages/OperatorsPage';
+import { QueuePage } from '../pages/QueuePage';
 import { SetupPage } from '../pages/SetupPage';
 import { accessOf, paths, redirectFor, type PageAccess } from './access';
 import { Shell } from './Shell';
@@ -57,6 +58,7 @@ export function createAppRouter(store: StationStore): AppRouter {
         { path: 'operators', loader: guard('admin'), element: <OperatorsPage /> },
         { path: 'audit', loader: guard('supervisor'), element: <AuditPage /> },
         { path: 'devices', loader: guard('operator'), element: <DevicesPage /> },
+        { path: 'outbox', loader: guard('supervisor'), element: <QueuePage /> },
         // Unknown paths (an old bookmark, Electron's index.html) go home, where the guard takes over.
         { path: '*', loader: () => redirect(paths.home), Component: Nothing },
       ],
