@@ -53,6 +53,16 @@ describe('station configuration', () => {
     expect(config.auth.idle).toEqual({ warningSeconds: 600, logoutSeconds: 900 });
     expect(config.languages).toEqual(['pt', 'en', 'uk']);
     expect(config.ui.kiosk).toBe(false);
+    // Quality and outbox sections default in full when absent.
+    expect(config.quality.finger.minScore).toBe(40);
+    expect(config.outbox.retentionSeconds).toBe(0);
+  });
+
+  it('takes quality thresholds and outbox settings from the file', () => {
+    const config = loadConfigFile(writeConfig({ ...provisioned(), quality: { finger: { minScore: 55 } }, outbox: { retentionSeconds: 86_400, concurrency: 2 } }));
+    expect(config.quality.finger.minScore).toBe(55);
+    expect(config.quality.documents.a4).toBeDefined();
+    expect(config.outbox).toMatchObject({ retentionSeconds: 86_400, concurrency: 2, chunkSize: 1024 * 1024 });
   });
 
   it.each([
@@ -64,6 +74,8 @@ describe('station configuration', () => {
     ['languages.0', { languages: ['xx'] }],
     ['auth.idle.warningSeconds', { auth: { idle: { warningSeconds: 900, logoutSeconds: 600 } } }],
     ['mode', { mode: 'arcade' }],
+    ['quality.finger.minScore', { quality: { finger: { minScore: 140 } } }],
+    ['outbox.concurrency', { outbox: { concurrency: 9 } }],
   ])('names the bad field %s', (field, patch) => {
     const file = writeConfig({ ...provisioned(), ...patch });
     const error = expectConfigError(() => loadConfigFile(file), field);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OutboxSettings } from '../outbox/settings.js';
+import { QualityConfig } from '../quality/config.js';
 import { Locale } from '../contract/channels.js';
 
 /**
@@ -41,6 +42,8 @@ export const StationConfig = z
       })
       .strict(),
     station: z.object({ signingKey: KeyPath }).strict(),
+    /** Quality thresholds per modality (app/quality/config.ts; finger default 40, documents per type, signature, face) and retries. */
+    quality: QualityConfig.prefault({}),
     /** Upload queue (app/outbox/settings.ts): retention of acknowledged packets, concurrency, chunk size, backoff. */
     outbox: OutboxSettings.default(OutboxSettings.parse({})),
     auth: z
