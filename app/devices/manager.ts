@@ -128,7 +128,6 @@ export class DeviceManager {
    */
   async start(): Promise<void> {
     let hardware: Promise<void> = Promise.resolve();
-    // Simulators open in milliseconds and are awaited, so a station in simulate mode starts with its devices ready.
     await this.rescan((opening) => {
       hardware = opening;
     });
@@ -166,9 +165,10 @@ export class DeviceManager {
 
   /**
    * Discovery again and the agency's list read again; new devices are
-   * opened. With `background`, real hardware is opened without waiting (its
-   * handshake may take its timeouts) and the promise of that is handed over;
-   * simulators are always waited for.
+   * opened. With `background` (at start), every device is opened without
+   * waiting (a handshake may take its timeouts; seven simulators take a
+   * second) and the promise of that is handed over; without it (a rescan the
+   * technician asked for), everything is waited for.
    */
   async rescan(background?: (hardwareOpening: Promise<void>) => void): Promise<DeviceView[]> {
     await this.loadAgencyList();
@@ -181,13 +181,15 @@ export class DeviceManager {
       if (record.link === 'connected') continue;
       (isSimAddress(record.address) ? simulated : hardware).push(this.connect(record));
     }
-    await Promise.all(simulated);
+    // At start (background given) even simulators open behind the station's back: seven of them (an RSA key for
+    // the SBI service, HTTP servers, handshakes) would add a second to every start; the screen hears each get ready.
+    if (!background) await Promise.all(simulated);
     const families = this.discoverFamilies().then(async (records) => {
       const fresh = records.filter((r) => !this.records.has(r.id) && !this.closed);
       for (const record of fresh) this.records.set(record.id, record);
       await Promise.all(fresh.map((record) => this.connect(record)));
     });
-    const rest = Promise.all([...hardware, families]).then(() => undefined);
+    const rest = Promise.all([...(background ? simulated : []), ...hardware, families]).then(() => undefined);
     if (background) background(rest);
     else await rest;
     for (const record of this.records.values()) this.refresh(record);

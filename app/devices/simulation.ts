@@ -96,6 +96,7 @@ interface Slot {
 
 export class SimulatorBench {
   private readonly slots = new Map<string, Slot>();
+  private closed = false;
 
   /** Declares a simulated device at `sim:<name>`. */
   add(address: string, family: string): void {
@@ -113,6 +114,8 @@ export class SimulatorBench {
   }
 
   private plugged(address: string, table: object): Slot {
+    // A device opening in the background when the station stops must not start a simulator that outlives it.
+    if (this.closed) throw new DeviceError('cancelled', `The station is stopping; the simulated device at ${address} was not opened.`);
     const slot = this.slots.get(address);
     if (slot === undefined) throw new DeviceError('not_found', `There is no simulated device at ${address}.`);
     if (!slot.plugged) throw new DeviceError('not_found', `The simulated device at ${address} is unplugged.`);
@@ -143,6 +146,10 @@ export class SimulatorBench {
   async url(address: string): Promise<string> {
     const slot = this.plugged(address, httpStarters);
     const service = await (httpStarters[slot.family] as HttpStarter)();
+    if (this.closed) {
+      await service.stop().catch(() => undefined);
+      throw new DeviceError('cancelled', `The station is stopping; the simulated device at ${address} was not opened.`);
+    }
     // Unplugging a network device: its service goes away and requests are refused.
     slot.current = { disconnect: () => void service.stop().catch(() => undefined), simulator: service };
     return service.url;
@@ -177,6 +184,7 @@ export class SimulatorBench {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     for (const slot of this.slots.values()) {
       const current = slot.current;
       slot.current = null;

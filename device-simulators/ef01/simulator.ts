@@ -28,7 +28,7 @@ import {
   unpackImage,
   type Ef01Frame,
 } from '../../drivers/ef01/protocol.js';
-import { synthesizeFingerprint, type FingerprintQuality } from '../fingerprint/synthetic.js';
+import { synthesizeFingerprint, synthesizeFingerprintAsync, type FingerprintQuality } from '../fingerprint/synthetic.js';
 import { createPrng } from '../random.js';
 import { createPacedWriter } from '../paced-writer.js';
 
@@ -101,8 +101,12 @@ export function startEf01Simulator(link: ByteLink, options: Ef01SimulatorOptions
   const paced = createPacedWriter(link);
   const received: number[] = [];
   const random = createPrng((options.seed ?? 1) ^ 0x9e3779b9);
+  const imageOptions = { width: IMAGE_WIDTH, height: IMAGE_HEIGHT, quality: options.quality ?? 'good', seed: options.seed ?? 1 } as const;
   let image: Uint8Array | null = null;
-  const getImage = () => (image ??= synthesizeFingerprint({ width: IMAGE_WIDTH, height: IMAGE_HEIGHT, quality: options.quality ?? 'good', seed: options.seed ?? 1 }));
+  // Made up front, like a sensor that has the image ready (generating takes a few hundred ms, longer than a driver
+  // waits for a packet), but a slice at a time, so that a station starting around this simulator stays responsive.
+  const imageMade = synthesizeFingerprintAsync(imageOptions).then((pixels) => (image ??= pixels));
+  const getImage = () => (image ??= synthesizeFingerprint(imageOptions));
 
   async function send(data: Uint8Array): Promise<void> {
     if (stopped || !link.isOpen) return;
@@ -122,7 +126,7 @@ export function startEf01Simulator(link: ByteLink, options: Ef01SimulatorOptions
   }
 
   async function sendImage(): Promise<void> {
-    const packed = packImage(getImage());
+    const packed = packImage(image ?? (await imageMade));
     const size = PACKET_SIZES[packetSizeCode] ?? 128;
     const count = Math.ceil(packed.length / size);
     for (let i = 0; i < count; i++) {
@@ -230,8 +234,6 @@ export function startEf01Simulator(link: ByteLink, options: Ef01SimulatorOptions
     }
   });
 
-  // Made up front, like a sensor that has the image ready: generating takes a few hundred ms, longer than a driver waits for a packet.
-  getImage();
   fingerAt = performance.now() + (options.fingerDelayMs ?? 0);
   if (options.powerOnByte) void send(Uint8Array.of(POWER_ON_BYTE));
 

@@ -53,7 +53,10 @@ describe('devices screen', () => {
     // The operator reaches it from the home screen's activity tile.
     await page.locator('a.activity-card[href="/devices"]').click();
     await page.getByTestId('devices-list').waitFor();
-    for (const id of ['sim-ef01', 'sim-gt5xx', 'sim-mrz-desko', 'sim-stu', 'sim-sane', 'sim-escl', 'sim-sbi']) expect(await status(page, id)).toBe('ready');
+    // The simulators open behind the station's start; each turns ready on the screen as it does.
+    for (const id of ['sim-ef01', 'sim-gt5xx', 'sim-mrz-desko', 'sim-stu', 'sim-sane', 'sim-escl', 'sim-sbi']) {
+      await page.locator(`[data-testid="device-status-${id}"][data-status="ready"]`).waitFor({ timeout: 20_000 });
+    }
     expect(await page.getByTestId('device-status-sim-ef01').textContent()).toContain(en.devices.status.ready);
     expect(await page.getByTestId('device-approval-sim-ef01').textContent()).toBe(en.devices.approvedByAdmin.replace('{{username}}', 'admin'));
     expect(await page.getByTestId('devices-agency-list').textContent()).toBe(en.devices.agencyList.none);
