@@ -61,7 +61,7 @@ const httpStarters: Record<string, HttpStarter> = {
 
 /** Simulator starters by family; a family without one cannot be simulated. */
 const starters: Record<string, Starter> = {
-  ef01: (device, pull) => startEf01Simulator(device, { seed: 7, onDisconnect: pull }),
+  ef01: (device, pull) => startEf01Simulator(device, { seed: 7, onDisconnect: pull, prepareImage: 'background' }),
   // The finger lands 50 ms after the LED goes on: the test capture shows the driver waiting for it.
   gt5xx: (device, pull) => startGt5xxSimulator(device, { seed: 11, fingerDelayMs: 50, disconnect: pull }),
   ...Object.fromEntries(

@@ -44,6 +44,8 @@ export type Ef01Fault =
 export const ef01Faults: readonly Ef01Fault[] = ['timeout', 'garbage', 'checksum', 'truncated', 'disconnect_mid_image', 'busy', 'finger_lifted'];
 
 export interface Ef01SimulatorOptions {
+  /** When to make the finger image: 'now' (default, before the first command is answered) or 'background' (in slices). */
+  prepareImage?: 'now' | 'background';
   password?: number;
   address?: number;
   /** Data packet size code 0…3 → 32, 64, 128, 256 bytes (factory 2). */
@@ -103,10 +105,12 @@ export function startEf01Simulator(link: ByteLink, options: Ef01SimulatorOptions
   const random = createPrng((options.seed ?? 1) ^ 0x9e3779b9);
   const imageOptions = { width: IMAGE_WIDTH, height: IMAGE_HEIGHT, quality: options.quality ?? 'good', seed: options.seed ?? 1 } as const;
   let image: Uint8Array | null = null;
-  // Made up front, like a sensor that has the image ready (generating takes a few hundred ms, longer than a driver
-  // waits for a packet), but a slice at a time, so that a station starting around this simulator stays responsive.
-  const imageMade = synthesizeFingerprintAsync(imageOptions).then((pixels) => (image ??= pixels));
+  // Made up front, like a sensor that has the image ready: generating takes a few hundred ms, longer than a driver
+  // waits for a packet. 'background' makes it a slice at a time, so that a station starting around this simulator
+  // stays responsive; an image still unfinished when it is needed is finished there and then.
   const getImage = () => (image ??= synthesizeFingerprint(imageOptions));
+  if (options.prepareImage === 'background') void synthesizeFingerprintAsync(imageOptions).then((pixels) => (image ??= pixels));
+  else getImage();
 
   async function send(data: Uint8Array): Promise<void> {
     if (stopped || !link.isOpen) return;
@@ -126,7 +130,7 @@ export function startEf01Simulator(link: ByteLink, options: Ef01SimulatorOptions
   }
 
   async function sendImage(): Promise<void> {
-    const packed = packImage(image ?? (await imageMade));
+    const packed = packImage(getImage());
     const size = PACKET_SIZES[packetSizeCode] ?? 128;
     const count = Math.ceil(packed.length / size);
     for (let i = 0; i < count; i++) {
