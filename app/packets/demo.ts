@@ -3,18 +3,15 @@
  * signature, three document pages, from the simulators) with the station's
  * configured keys and ids. The caller enqueues the result in the outbox.
  */
-import path from 'node:path';
 import type { StationConfig } from '../config/schema.js';
 import type { Db } from '../storage/database.js';
 import { loadSealKeys } from './keys.js';
+import { defaultPacketDir } from './paths.js';
 import { sealPacket, type SealedPacket } from './seal.js';
 import { demoPacketInput, type DemoInputOptions } from './demo-input.js';
 import type { PacketProcess } from './schema.js';
 
-/** Where packets wait by default: `<dataDir>/packets` (encrypted outer files only). */
-export function defaultPacketDir(config: Pick<StationConfig, 'dataDir'>): string {
-  return path.join(config.dataDir, 'packets');
-}
+export { defaultPacketDir } from './paths.js';
 
 export async function sealDemoPacket(config: StationConfig, db: Db, options: { outDir?: string; seed?: number; now?: Date; process?: PacketProcess; content?: Omit<DemoInputOptions, 'seed' | 'at'> } = {}): Promise<SealedPacket> {
   const keys = loadSealKeys(config);

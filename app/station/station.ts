@@ -13,7 +13,7 @@ import { demoAccounts } from './demo.js';
 import { DeviceManager } from '../devices/manager.js';
 import { Outbox } from '../outbox/outbox.js';
 import { adoptSealedPackets } from '../outbox/recovery.js';
-import { defaultPacketDir } from '../packets/demo.js';
+import { defaultPacketDir } from '../packets/paths.js';
 import { openVault, type KeyProtector, type Vault } from '../vault/index.js';
 import { outboxEntryView } from '../outbox/view.js';
 

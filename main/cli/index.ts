@@ -2,16 +2,25 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { version } from '../../app/station/version.js';
 import { CliError, exitCodes } from './open-station.js';
 import { serve } from './serve.js';
-import { listDevices } from './device-list.js';
+import { simulatorNames } from './simulator-names.js';
+
+/**
+ * Commands other than `serve` load their modules when run: the agency
+ * simulator's tus server, the quality code, the scanners' XML parser… need not
+ * slow every start of the station.
+ */
+const load = {
+  deviceList: () => import('./device-list.js'),
+  deviceScan: () => import('./device-scan.js'),
+  quality: () => import('./quality.js'),
+  agencySim: () => import('./agency-sim.js'),
+  packet: () => import('./packet.js'),
+  stationKeygen: () => import('./station-keygen.js'),
+  outbox: () => import('./outbox.js'),
+  simulate: () => import('./simulate.js'),
+};
 import { captureToPng, fingerprintDrivers } from './device-capture.js';
 import { readMrzOnce } from './device-mrz.js';
-import { simulators } from './simulate.js';
-import { deviceScan } from './device-scan.js';
-import { qualityDocument, qualityFingerprint } from './quality.js';
-import { parseFaults, runAgencySim } from './agency-sim.js';
-import { packetDemo } from './packet.js';
-import { stationKeygen } from './station-keygen.js';
-import { outboxFlush, outboxList } from './outbox.js';
 import { mrzFramings, type MrzFraming } from '../../drivers/mrz-reader/framing.js';
 import { fingerprintQualities, type FingerprintQuality } from '../../device-simulators/fingerprint/synthetic.js';
 import { DeviceError } from '../../drivers/errors.js';
@@ -64,7 +73,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--json', 'print JSON')
     .option('--simulate', 'also list SANE\'s test backend (the simulated scanner)')
     .action((options: { json?: boolean; simulate?: boolean }) => {
-      result = listDevices({ simulate: options.simulate ?? false }).then(({ devices, notes }) => {
+      result = load.deviceList().then((m) => m.listDevices({ simulate: options.simulate ?? false })).then(({ devices, notes }) => {
         if (options.json) process.stdout.write(`${JSON.stringify({ devices, notes }, null, 2)}\n`);
         else {
           if (devices.length === 0) process.stdout.write('No serial ports, HID devices, SANE scanners or SBI services found.\n');
@@ -128,19 +137,21 @@ export async function main(argv: string[]): Promise<number> {
       if (options.driver !== 'sane' && options.driver !== 'escl') throw new CliError(`No scanner driver named ${options.driver}; use sane or escl.`, exitCodes.usage);
       if (options.mode !== 'color' && options.mode !== 'gray') throw new CliError(`--mode is color or gray, not ${options.mode}.`, exitCodes.usage);
       if (options.source !== 'platen' && options.source !== 'feeder') throw new CliError(`--source is platen or feeder, not ${options.source}.`, exitCodes.usage);
-      result = deviceScan({
-        driver: options.driver,
+      const { driver, mode, source } = options;
+      const signal = stopSignal();
+      result = load.deviceScan().then((m) => m.deviceScan({
+        driver,
         out: options.out,
         resolution: options.resolution,
-        mode: options.mode,
-        source: options.source,
+        mode,
+        source,
         timeoutSeconds: options.timeout,
         ...(options.device !== undefined ? { device: options.device } : {}),
         ...(options.url !== undefined ? { url: options.url } : {}),
         ...(options.pages !== undefined ? { pages: options.pages } : {}),
         ...(options.simulate ? { simulate: true } : {}),
-        signal: stopSignal(),
-      }).then((scan) => {
+        signal,
+      })).then((scan) => {
         process.stdout.write(`${JSON.stringify(scan)}\n`);
         return exitCodes.ok;
       });
@@ -153,7 +164,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('make the station\'s P-256 signing key where station.signingKey says (never overwriting one) and write its public key beside it for the agency')
     .requiredOption('--config <file>', 'station configuration file (JSON)')
     .action((options: { config: string }) => {
-      result = Promise.resolve(stationKeygen({ config: options.config }));
+      result = load.stationKeygen().then((m) => m.stationKeygen({ config: options.config }));
     });
 
   program
@@ -164,7 +175,7 @@ export async function main(argv: string[]): Promise<number> {
     .requiredOption('--config <file>', 'station configuration file (JSON)')
     .option('--seed <n>', 'seed for the synthetic content', positiveInt)
     .action((options: { config: string; seed?: number }) => {
-      result = packetDemo({ config: options.config, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+      result = load.packet().then((m) => m.packetDemo({ config: options.config, ...(options.seed !== undefined ? { seed: options.seed } : {}) }));
     });
 
   const outbox = program.command('outbox').description('the queue of sealed packets waiting for the agency');
@@ -174,7 +185,7 @@ export async function main(argv: string[]): Promise<number> {
     .requiredOption('--config <file>', 'station configuration file (JSON)')
     .option('--json', 'print JSON')
     .action((options: { config: string; json?: boolean }) => {
-      result = outboxList({ config: options.config, json: options.json ?? false });
+      result = load.outbox().then((m) => m.outboxList({ config: options.config, json: options.json ?? false }));
     });
   outbox
     .command('flush')
@@ -183,7 +194,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--timeout <s>', 'seconds before giving up', positiveInt, 300)
     .option('--json', 'print the summary as JSON')
     .action((options: { config: string; timeout: number; json?: boolean }) => {
-      result = outboxFlush({ config: options.config, timeoutMs: options.timeout * 1000, json: options.json ?? false, signal: stopSignal() });
+      result = load.outbox().then((m) => m.outboxFlush({ config: options.config, timeoutMs: options.timeout * 1000, json: options.json ?? false, signal: stopSignal() }));
     });
 
   program
@@ -196,20 +207,23 @@ export async function main(argv: string[]): Promise<number> {
     .option('--faults <list>', 'fault injection, e.g. latencyMs=200,fail5xxRate=0.1,rateLimitNext=2,retryAfterSeconds=3,resetAfterBytes=65536')
     .option('--seed <n>', 'seed for random faults', positiveInt)
     .action((options: { port: number; keys: string; data?: string; token: string; faults?: string; seed?: number }) => {
-      let faults;
-      try {
-        faults = options.faults !== undefined ? parseFaults(options.faults) : undefined;
-      } catch (error) {
-        throw new CliError((error as Error).message, exitCodes.usage);
-      }
-      result = runAgencySim({
-        port: options.port,
-        keysDir: options.keys,
-        token: options.token,
-        ...(options.data !== undefined ? { dataDir: options.data } : {}),
-        ...(faults !== undefined ? { faults } : {}),
-        ...(options.seed !== undefined ? { seed: options.seed } : {}),
-        signal: stopSignal(),
+      const signal = stopSignal();
+      result = load.agencySim().then((m) => {
+        let faults;
+        try {
+          faults = options.faults !== undefined ? m.parseFaults(options.faults) : undefined;
+        } catch (error) {
+          throw new CliError((error as Error).message, exitCodes.usage);
+        }
+        return m.runAgencySim({
+          port: options.port,
+          keysDir: options.keys,
+          token: options.token,
+          ...(options.data !== undefined ? { dataDir: options.data } : {}),
+          ...(faults !== undefined ? { faults } : {}),
+          ...(options.seed !== undefined ? { seed: options.seed } : {}),
+          signal,
+        });
       });
     });
 
@@ -220,7 +234,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<file>', 'PNG, JPEG, TIFF… (decoded to 8-bit grey)')
     .option('--json', 'print JSON')
     .action((file: string, options: { json?: boolean }) => {
-      result = qualityFingerprint(file, { json: options.json ?? false }).then(({ output }) => {
+      result = load.quality().then((m) => m.qualityFingerprint(file, { json: options.json ?? false })).then(({ output }) => {
         process.stdout.write(`${output}\n`);
         return exitCodes.ok;
       });
@@ -232,7 +246,7 @@ export async function main(argv: string[]): Promise<number> {
     .requiredOption('--type <type>', 'a4, id1 or td3')
     .option('--json', 'print JSON')
     .action((file: string, options: { type: string; json?: boolean }) => {
-      result = qualityDocument(file, { type: options.type, json: options.json ?? false }).then(({ output }) => {
+      result = load.quality().then((m) => m.qualityDocument(file, { type: options.type, json: options.json ?? false })).then(({ output }) => {
         process.stdout.write(`${output}\n`);
         return exitCodes.ok;
       });
@@ -241,7 +255,7 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('simulate')
     .description('run a device simulator and print where a driver reaches it: a pty path (serial devices) or a URL (SBI, eSCL)')
-    .argument('<device>', `one of: ${Object.keys(simulators).join(', ')}`)
+    .argument('<device>', `one of: ${simulatorNames.join(', ')}`)
     .option('--pty', 'on a pseudo-terminal pair (the only way for serial devices)', true)
     .option('--quality <q>', `fingerprint quality: ${fingerprintQualities.join(', ')}`)
     .option('--fault <f>', 'inject a fault on every exchange that can have it')
@@ -249,13 +263,14 @@ export async function main(argv: string[]): Promise<number> {
     .option('--every <ms>', 'MRZ readers: present a sample passport this often', positiveInt)
     .option('--port <port>', 'HTTP simulators: loopback port (SBI default 4501, the first of the spec\'s range)', portNumber)
     .action((name: string, options: { quality?: string; fault?: string; seed?: number; every?: number; port?: number }) => {
-      const start = simulators[name];
-      if (start === undefined) throw new CliError(`No simulator named ${name}; use one of: ${Object.keys(simulators).join(', ')}.`, exitCodes.usage);
+      if (!(simulatorNames as readonly string[]).includes(name)) throw new CliError(`No simulator named ${name}; use one of: ${simulatorNames.join(', ')}.`, exitCodes.usage);
       if (options.quality !== undefined && !(fingerprintQualities as readonly string[]).includes(options.quality)) {
         throw new CliError(`No fingerprint quality ${options.quality}; use one of: ${fingerprintQualities.join(', ')}.`, exitCodes.usage);
       }
       const signal = stopSignal();
       result = (async () => {
+        const start = (await load.simulate()).simulators[name];
+        if (start === undefined) throw new CliError(`No simulator named ${name}.`, exitCodes.usage);
         let sim;
         try {
           sim = await start({

@@ -264,6 +264,8 @@ describe('ipc adapter against a real station (real dispatcher, real SQLite)', ()
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'balcao-ipc-'));
     station = await openStation(demoConfig({ dataDir }), { log });
+    // The demo's simulators open in the background (and approve themselves in the audit log): let them finish first.
+    await station.devices.settled();
     // Count every way into the services: the auth service and the audit log.
     for (const method of ['login', 'logout', 'createFirstAdmin', 'touch', 'setLanguage', 'listOperators', 'createOperator', 'setDisabled', 'resetPassword'] as const) {
       const original = station.auth[method].bind(station.auth) as (...args: unknown[]) => unknown;

@@ -8,7 +8,7 @@
 import { loadConfigFile } from '../../app/config/load.js';
 import { createLogger, stderrSink } from '../../app/log/logger.js';
 import { demoPacketInput, loadSealKeys, sealPacket } from '../../app/packets/index.js';
-import { defaultPacketDir } from '../../app/packets/demo.js';
+import { defaultPacketDir } from '../../app/packets/paths.js';
 import { openStation } from '../../app/station/station.js';
 
 const [configFile, mode = 'both', seedText = '1'] = process.argv.slice(2);

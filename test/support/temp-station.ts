@@ -21,14 +21,17 @@ export interface TempStation {
 
 /** A real station (SQLite on disk, real services) in a fresh temp directory. */
 export async function openTempStation(
-  options: { demo?: boolean; clock?: Clock; config?: (base: StationConfig) => StationConfig } = {},
+  options: { demo?: boolean; clock?: Clock; simulateDevices?: boolean; config?: (base: StationConfig) => StationConfig } = {},
 ): Promise<TempStation> {
   const { dir, remove } = tempDir();
   const base = demoConfig({ dataDir: dir });
-  let config: StationConfig = { ...base, demo: options.demo ?? true };
+  // Simulated devices only when a test asks: seven simulators opening in the background would add events and audit
+  // entries to tests about other things (and time to every one).
+  let config: StationConfig = { ...base, demo: options.demo ?? true, devices: { ...base.devices, simulate: options.simulateDevices ?? false } };
   if (options.config) config = options.config(config);
   const sink = memorySink();
   const station = await openStation(config, { log: createLogger('test', sink), ...(options.clock ? { clock: options.clock } : {}) });
+  await station.devices.settled();
   return {
     station,
     logs: sink.records,
