@@ -31,13 +31,8 @@ const node = {
 if (want('cli')) {
   await esbuild({
     ...node,
-    // Split: the commands other than `serve` (agency simulator, quality, scanners…) are loaded with import() when
-    // run, so their libraries do not slow every start of the station (main/cli/index.ts `load`).
-    entryPoints: { cli: path.join(root, 'main/cli/index.ts') },
-    outdir: path.join(root, 'dist'),
-    outExtension: { '.js': '.mjs' },
-    splitting: true,
-    chunkNames: 'cli-chunks/[name]-[hash]',
+    entryPoints: [path.join(root, 'main/cli/index.ts')],
+    outfile: path.join(root, 'dist/cli.mjs'),
     format: 'esm',
     banner: { js: "import { createRequire as __balcaoCreateRequire } from 'node:module'; const require = __balcaoCreateRequire(import.meta.url);" },
   });

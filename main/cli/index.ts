@@ -5,9 +5,10 @@ import { serve } from './serve.js';
 import { simulatorNames } from './simulator-names.js';
 
 /**
- * Commands other than `serve` load their modules when run: the agency
- * simulator's tus server, the quality code, the scanners' XML parser… need not
- * slow every start of the station.
+ * Commands other than `serve` are evaluated only when run (their module code
+ * is initialised on first use). Their npm packages still load at start: the
+ * CLI is one esbuild bundle, and a code-split build measured no faster here
+ * (docs/benchmarks.md, 2026-12-02).
  */
 const load = {
   deviceList: () => import('./device-list.js'),
