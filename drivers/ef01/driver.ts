@@ -148,6 +148,37 @@ export class Ef01Driver {
     this.reader.discard();
   }
 
+  /**
+   * Back to the speed the session started at after an upload at a raised one.
+   * A lost answer must not leave the two ends apart: when SetSysPara gets no
+   * answer, the module may have switched anyway, so it is asked at the old
+   * speed (ReadSysPara); if it is not there, the host goes back to the raised
+   * speed and the switch is tried once more. A restore that still fails is
+   * left for the next command to report (the capture's own error says more).
+   */
+  private async restoreBaud(originalN: number, raisedN: number): Promise<void> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        // After a failed upload the module may still be sending image packets: let the line go quiet first.
+        await this.quiet(50, this.options.timeoutMs * 4);
+        await this.setBaudMultiplier(originalN);
+        return;
+      } catch {
+        if (!this.link.isOpen) return;
+      }
+      try {
+        await this.link.setBaudRate(baudForMultiplier(originalN));
+        this.reader.discard();
+        await this.readSystemParameters();
+        return;
+      } catch {
+        if (!this.link.isOpen) return;
+        await this.link.setBaudRate(baudForMultiplier(raisedN)).catch(() => undefined);
+        this.reader.discard();
+      }
+    }
+  }
+
   /** Aura LED (R503, instruction 35); modules without it refuse, which is ignored once and remembered. */
   async setLed(control: number, colour: number = AuraColour.blue, speed = 0x80, count = 0): Promise<boolean> {
     if (!this.auraSupported) return false;
@@ -199,15 +230,7 @@ export class Ef01Driver {
       if (raise) await this.setBaudMultiplier(this.options.uploadBaudMultiplier as number);
       packed = await this.upload(stats);
     } finally {
-      if (raise && this.link.isOpen) {
-        try {
-          // After a failed upload the module may still be sending image packets: let the line go quiet first.
-          await this.quiet(50, this.options.timeoutMs * 4);
-          await this.setBaudMultiplier(originalN);
-        } catch {
-          // The capture's own error (if any) says more; a failed restore shows on the next command.
-        }
-      }
+      if (raise && this.link.isOpen) await this.restoreBaud(originalN, this.options.uploadBaudMultiplier as number);
     }
     if (this.options.led) await this.setLed(AuraControl.off, AuraColour.blue).catch(() => false);
 
