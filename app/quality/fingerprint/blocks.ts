@@ -4,7 +4,7 @@
  * ridgeorient, allfun, getRidgeValleyStructure; and the block walk each of
  * those measures repeats).
  */
-import { cRound, fusedMulAdd } from './cv.js';
+import { cRound, cvMeanStdDev8u, fusedMulAdd } from './cv.js';
 import type { GreyPixels } from './preprocess.js';
 
 /** NFIQ2::Sizes::LocalRegionSquare. */
@@ -28,17 +28,7 @@ export const WINDOW_OFFSET = Math.ceil((WINDOW - BLOCK) / 2);
  */
 export function ridgeSegmentBlocks(img: GreyPixels): { fg: Uint8Array; cols: number; rows: number } {
   const { width, height, pixels } = img;
-  const n = width * height;
-  let s = 0;
-  let sq = 0;
-  for (let i = 0; i < n; i++) {
-    const v = pixels[i]!;
-    s += v;
-    sq += v * v;
-  }
-  const scale = 1 / n;
-  const mean = s * scale;
-  const std = Math.sqrt(Math.max(sq * scale - mean * mean, 0));
+  const { mean, stdDev: std } = cvMeanStdDev8u(pixels, width * height);
   const alpha = 1 / std;
   const beta = -mean * alpha;
   const lut = new Float64Array(256);

@@ -58,6 +58,23 @@ export function cvMeanStdDev64(v: ArrayLike<number>, start = 0, end = v.length):
   return { mean, stdDev: Math.sqrt(Math.max(sq * scale - mean * mean, 0)) };
 }
 
+/**
+ * cv::meanStdDev of 8-bit pixels: exact integer sums, then × 1/n (population
+ * standard deviation). Mu and the ridge segmentation both start from it.
+ */
+export function cvMeanStdDev8u(pixels: Uint8Array, n = pixels.length): { mean: number; stdDev: number } {
+  let s = 0;
+  let sq = 0;
+  for (let i = 0; i < n; i++) {
+    const v = pixels[i]!;
+    s += v;
+    sq += v * v;
+  }
+  const scale = 1 / n;
+  const mean = s * scale;
+  return { mean, stdDev: Math.sqrt(Math.max(sq * scale - mean * mean, 0)) };
+}
+
 /** cv::borderInterpolate for BORDER_REFLECT_101 (gfedcb|abcdefgh|gfedcba), repeated for short rows. */
 export function reflect101(p: number, len: number): number {
   if (len === 1) return 0;

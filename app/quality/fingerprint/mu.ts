@@ -6,6 +6,7 @@
  * accumulated as Σ(mean_i / count) in block order.
  */
 import { BLOCK } from './blocks.js';
+import { cvMeanStdDev8u } from './cv.js';
 import type { GreyPixels } from './preprocess.js';
 
 export interface ContrastMeasures {
@@ -16,18 +17,7 @@ export interface ContrastMeasures {
 
 export function computeContrast(img: GreyPixels): ContrastMeasures {
   const { width, height, pixels } = img;
-  const n = width * height;
-  // cv::meanStdDev on 8U: exact integer sums, then × 1/n.
-  let s = 0;
-  let sq = 0;
-  for (let i = 0; i < n; i++) {
-    const v = pixels[i]!;
-    s += v;
-    sq += v * v;
-  }
-  const scale = 1 / n;
-  const mu = s * scale;
-  const sigma = Math.sqrt(Math.max(sq * scale - mu * mu, 0));
+  const { mean: mu, stdDev: sigma } = cvMeanStdDev8u(pixels, width * height);
 
   const cols = Math.ceil(width / BLOCK);
   const rows = Math.ceil(height / BLOCK);
