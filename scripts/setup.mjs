@@ -16,8 +16,9 @@ const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'igno
 
 // 1. System packages: Chromium (UI tests, browser shell), socat (pseudo-terminal pairs for serial
 //    simulators), sane-utils (scanimage and SANE's test backend), libusb (node-hid), fonts that cover
-//    Latin, Cyrillic and Arabic for the UI's languages.
-const systemPackages = ['chromium', 'socat', 'sane-utils', 'libusb-1.0-0', 'fonts-dejavu-core'];
+//    Latin, Cyrillic and Arabic for the UI's languages and the receipt PDF, poppler-utils (pdftotext reads
+//    receipt PDFs back in tests, a reader independent of the one that wrote them).
+const systemPackages = ['chromium', 'socat', 'sane-utils', 'libusb-1.0-0', 'fonts-dejavu-core', 'poppler-utils'];
 if (has('dpkg-query')) {
   const missing = systemPackages.filter((pkg) => {
     const q = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
