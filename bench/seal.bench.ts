@@ -1,22 +1,36 @@
 // Sealing a full enrolment (issue 5): ten 500 ppi fingers, a signature and three document pages (~5 MB of
 // content) into a packet file — build the inner archive (PNG-encode the fingers, ISO records, render the
 // signature), AES-256-GCM, RSA-OAEP-256 key wrap, ES256 manifest signature, stored outer ZIP, atomic write
-// with fsync. Target ≤ 250 ms per packet (p50, and p90 reported). Also the sealer's AES-256-GCM step
-// (encryptPayload: node:crypto, one update over the whole archive) as a ratio of
-// `openssl speed -evp aes-256-gcm` on 16 KiB blocks in the same run; target ≥ 60 %.
+// with fsync. Target ≤ 250 ms per packet (p50, and p90 reported).
+//
+// And the sealer's AES-256-GCM throughput as a ratio of `openssl speed -evp aes-256-gcm` on 16 KiB blocks
+// in the same run; target ≥ 60 %. What is compared:
+//  - the sealer: encryptPayload (its only encryption path, with its own 64 KiB chunking) over the real inner
+//    archive of this enrolment (~3.8 MB), one call per packet as the sealer makes it, back to back for 1 s;
+//    the figure is the archive size over the median call. Each call also pays for node:crypto's output
+//    buffers (fresh memory, a zero-fill and a copy per update), as the sealer does.
+//  - openssl: `openssl speed -elapsed -seconds 1 -bytes N -evp aes-256-gcm` encrypts one N-byte buffer in
+//    place over and over with one context (EVP_EncryptUpdate(ctx, buf, &n, buf, N) in apps/speed.c), so its
+//    data stays in cache and nothing is allocated; -elapsed makes it wall-clock time like ours. N = 16384
+//    is the target's comparison; N = 65536 (the sealer's chunk) is printed beside it, like for like.
+//  - interleaved: each round runs openssl 16 KiB, five full seals (whose encryption step is timed inside
+//    sealPacket: a cross-check of the loop in real conditions), the encryptPayload loop, openssl 64 KiB;
+//    so machine noise (this is a shared 2-core machine) hits both sides. Per-round ratios and their median.
 import { performance } from 'node:perf_hooks';
 import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, unlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../app/storage/database.js';
 import { demoPacketInput } from '../app/packets/demo-input.js';
-import { buildInnerArchive, encryptPayload, sealPacket } from '../app/packets/seal.js';
+import { buildInnerArchive, ENCRYPT_CHUNK_BYTES, encryptPayload, sealPacket } from '../app/packets/seal.js';
 import { parsePacketInput } from '../app/packets/schema.js';
 import { fmt, report, summarise } from './support.js';
 
-const RUNS = 30;
+const ROUNDS = 7;
+/** 7 × 5 = 35 timed seals for the p50/p90. */
+const SEALS_PER_ROUND = 5;
 const WARMUP = 3;
 const dir = mkdtempSync(path.join(tmpdir(), 'balcao-seal-bench-'));
 const db = openDatabase({ dataDir: path.join(dir, 'data') });
@@ -42,25 +56,24 @@ const contentMB = (fingerBytes + documentBytes) / 1e6;
 console.log(`  content: fingers ${(fingerBytes / 1e6).toFixed(2)} MB raw grey, documents ${(documentBytes / 1e6).toFixed(2)} MB, pen samples ${input.signature?.samples.length ?? 0} → ${contentMB.toFixed(2)} MB`);
 
 const outDir = path.join(dir, 'out');
-const seal = async () => {
+const encryptInSeal: number[] = [];
+const seal = async (record: boolean) => {
   const t = performance.now();
-  const sealed = await sealPacket(input, keys, db, { outDir, centreId: '10001', stationId: '10077' });
+  const sealed = await sealPacket(input, keys, db, {
+    outDir,
+    centreId: '10001',
+    stationId: '10077',
+    onStep: (step, ms, bytes) => {
+      if (record && step === 'encrypt') encryptInSeal.push(bytes / 1e6 / (ms / 1000));
+    },
+  });
   const ms = performance.now() - t;
   unlinkSync(sealed.file);
   return { ms, size: sealed.size };
 };
-for (let i = 0; i < WARMUP; i++) await seal();
-const samples: number[] = [];
-let packetSize = 0;
-for (let i = 0; i < RUNS; i++) {
-  const r = await seal();
-  samples.push(r.ms);
-  packetSize = r.size;
-}
-const s = summarise(samples);
-console.log(`seal a full enrolment (${RUNS} runs, packet ${(packetSize / 1e6).toFixed(2)} MB): p50 ${fmt(s.p50)}, p90 ${fmt(s.p90)}, max ${fmt(s.max)} ${s.p50 <= 250 ? '(within 250 ms)' : '(OVER 250 ms)'}`);
+for (let i = 0; i < WARMUP; i++) await seal(false);
 
-// Where the time goes: the inner archive (PNG encoding dominates) and the encryption alone.
+// The inner archive alone (PNG encoding dominates), and the archive the encryption loop encrypts.
 const parsed = parsePacketInput(input);
 const meta = { packetId: '10001100770000120261122101112', process: 'NEW' as const, centreId: '10001', stationId: '10077', sealedAt: new Date() };
 const innerTimes: number[] = [];
@@ -71,57 +84,103 @@ for (let i = 0; i < 10; i++) {
   innerTimes.push(performance.now() - t);
 }
 const innerSummary = summarise(innerTimes);
-console.log(`  of which building the inner archive (${(inner.size / 1e6).toFixed(2)} MB): p50 ${fmt(innerSummary.p50)}`);
 
-// AES-256-GCM as the sealer runs it (encryptPayload over the real archive), once per packet: the figure is
-// the archive size over the median time of one call, measured over ≥ 1.5 s of calls. Back-to-back calls
-// also pay for a fresh multi-megabyte output buffer each (mmap, page faults, GC), which a sealer pays once
-// per packet; that sustained figure is printed beside it.
 const key = randomBytes(32);
 const iv = randomBytes(12);
 const aad = Buffer.from(meta.packetId, 'ascii');
-for (let i = 0; i < 10; i++) encryptPayload(inner.parts, key, iv, aad);
-let bytes = 0;
-const encryptTimes: number[] = [];
-const t0 = performance.now();
-while (performance.now() - t0 < 1500) {
-  const t = performance.now();
-  encryptPayload(inner.parts, key, iv, aad);
-  encryptTimes.push(performance.now() - t);
-  bytes += inner.size;
+for (let i = 0; i < 20; i++) encryptPayload(inner.parts, key, iv, aad);
+/** encryptPayload over the real archive, back to back for `ms`: archive size over the median call, in MB/s. */
+function sealerLoop(ms: number): { mbps: number; calls: number } {
+  const times: number[] = [];
+  const t0 = performance.now();
+  while (performance.now() - t0 < ms) {
+    const t = performance.now();
+    encryptPayload(inner.parts, key, iv, aad);
+    times.push(performance.now() - t);
+  }
+  return { mbps: inner.size / 1e6 / (summarise(times).p50 / 1000), calls: times.length };
 }
-const sustainedMBps = bytes / 1e6 / ((performance.now() - t0) / 1000);
-const encryptSummary = summarise(encryptTimes);
-const sealerMBps = inner.size / 1e6 / (encryptSummary.p50 / 1000);
-console.log(`  of which AES-256-GCM of the archive: p50 ${fmt(encryptSummary.p50)} → ${sealerMBps.toFixed(0)} MB/s (back to back, with a fresh output buffer each: ${sustainedMBps.toFixed(0)} MB/s)`);
 
-// openssl speed on 16 KiB blocks: the 16384-byte column, in thousands of bytes per second.
-function opensslSpeed(): number | null {
-  const run = spawnSync('openssl', ['speed', '-elapsed', '-seconds', '3', '-bytes', '16384', '-evp', 'aes-256-gcm'], { encoding: 'utf8' });
+/** `openssl speed` for one block size; -mr prints "+F:<n>:<name>:<bytes per second>". Null if openssl is missing. */
+function opensslSpeed(bytes: number): number | null {
+  const run = spawnSync('openssl', ['speed', '-elapsed', '-seconds', '1', '-bytes', String(bytes), '-mr', '-evp', 'aes-256-gcm'], { encoding: 'utf8' });
   if (run.status !== 0 || !run.stdout) return null;
-  const lines = run.stdout.split('\n');
-  const headerLine = lines.find((l) => l.startsWith('type'));
-  const row = lines.find((l) => /^aes-256-gcm\s/i.test(l));
-  if (!headerLine || !row) return null;
-  const columns = headerLine.replace(/^type\s+/, '').split(/\s{2,}|\s(?=\d+ bytes)/).map((c) => c.trim()).filter(Boolean);
-  const values = row.replace(/^aes-256-gcm\s+/i, '').trim().split(/\s+/);
-  const index = columns.findIndex((c) => c === '16384 bytes');
-  const value = values[index === -1 ? values.length - 1 : index];
-  if (value === undefined) return null;
-  return (Number.parseFloat(value) * 1000) / 1e6; // k = 1000 bytes per second → MB/s
+  const line = run.stdout.split('\n').find((l) => l.startsWith('+F:'));
+  const value = Number(line?.split(':').at(-1));
+  return Number.isFinite(value) && value > 0 ? value / 1e6 : null;
 }
-const opensslMBps = opensslSpeed();
-const ratio = opensslMBps === null ? null : sealerMBps / opensslMBps;
-if (opensslMBps === null) console.log('  openssl speed: not available on this machine (no ratio)');
-else console.log(`  openssl speed -evp aes-256-gcm, 16384-byte blocks: ${opensslMBps.toFixed(0)} MB/s → sealer at ${(100 * (ratio as number)).toFixed(0)} % ${(ratio as number) >= 0.6 ? '(≥ 60 %)' : '(UNDER 60 %)'}`);
+
+const median = (values: number[]) => summarise(values).p50;
+const pct = (r: number | null) => (r === null ? '—' : `${(100 * r).toFixed(0)} %`);
+const mbps = (v: number | null) => (v === null ? '—' : `${v.toFixed(0)}`);
+const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+interface Round { load: string; openssl16k: number | null; sealer: number; sealerCalls: number; inSeal: number; openssl64k: number | null }
+const rounds: Round[] = [];
+const sealTimes: number[] = [];
+let packetSize = 0;
+console.log(`AES-256-GCM, ${ROUNDS} interleaved rounds (MB/s; the archive is ${(inner.size / 1e6).toFixed(2)} MB, the sealer's chunk ${ENCRYPT_CHUNK_BYTES / 1024} KiB):`);
+console.log('  round  loadavg          openssl 16K  sealer  (in seal)  openssl 64K   sealer/16K  in-seal/16K  sealer/64K');
+for (let r = 0; r < ROUNDS; r++) {
+  const load = loadavg();
+  const openssl16k = opensslSpeed(16384);
+  const first = encryptInSeal.length;
+  for (let i = 0; i < SEALS_PER_ROUND; i++) {
+    const s = await seal(true);
+    sealTimes.push(s.ms);
+    packetSize = s.size;
+  }
+  const inSeal = median(encryptInSeal.slice(first));
+  const loop = sealerLoop(1000);
+  const openssl64k = opensslSpeed(ENCRYPT_CHUNK_BYTES);
+  const round = { load, openssl16k, sealer: loop.mbps, sealerCalls: loop.calls, inSeal, openssl64k };
+  rounds.push(round);
+  const ratio = (a: number, b: number | null) => (b === null ? null : a / b);
+  console.log(
+    `  ${String(r + 1).padStart(5)}  ${load.padEnd(15)}  ${mbps(openssl16k).padStart(11)}  ${mbps(loop.mbps).padStart(6)}  ${mbps(inSeal).padStart(9)}  ${mbps(openssl64k).padStart(11)}   ${pct(ratio(loop.mbps, openssl16k)).padStart(10)}  ${pct(ratio(inSeal, openssl16k)).padStart(11)}  ${pct(ratio(loop.mbps, openssl64k)).padStart(10)}`,
+  );
+}
+const ratios = (pick: (r: Round) => [number, number | null]) => {
+  const values = rounds.map(pick).filter((p): p is [number, number] => p[1] !== null).map(([a, b]) => a / b);
+  return values.length === 0 ? null : median(values);
+};
+const target = ratios((r) => [r.sealer, r.openssl16k]);
+const inSealRatio = ratios((r) => [r.inSeal, r.openssl16k]);
+const chunkRatio = ratios((r) => [r.sealer, r.openssl64k]);
+const medianOf = (pick: (r: Round) => number | null) => {
+  const v = rounds.map(pick).filter((x): x is number => x !== null);
+  return v.length === 0 ? null : median(v);
+};
+console.log(
+  `  median: openssl 16K ${mbps(medianOf((r) => r.openssl16k))}, sealer ${mbps(medianOf((r) => r.sealer))} (in seal ${mbps(median(encryptInSeal))} over ${encryptInSeal.length} seals), openssl 64K ${mbps(medianOf((r) => r.openssl64k))}`,
+);
+if (target === null) console.log('  openssl speed: not available on this machine (no ratio)');
+else
+  console.log(
+    `  sealer / openssl 16 KiB (the target's comparison), median of per-round ratios: ${pct(target)} ${target >= 0.6 ? '(≥ 60 %)' : '(UNDER 60 %)'}; in seal ${pct(inSealRatio)}; sealer / openssl 64 KiB ${pct(chunkRatio)}`,
+  );
+
+const s = summarise(sealTimes);
+console.log(`seal a full enrolment (${sealTimes.length} runs, packet ${(packetSize / 1e6).toFixed(2)} MB): p50 ${fmt(s.p50)}, p90 ${fmt(s.p90)}, max ${fmt(s.max)} ${s.p50 <= 250 ? '(within 250 ms)' : '(OVER 250 ms)'}`);
+console.log(`  of which building the inner archive (${(inner.size / 1e6).toFixed(2)} MB): p50 ${fmt(innerSummary.p50)}`);
 
 report('seal', {
-  runs: RUNS,
+  runs: sealTimes.length,
   contentMB,
   packetMB: packetSize / 1e6,
   sealMs: s,
   innerArchiveMs: innerSummary,
-  aes: { sealerMBps, sustainedMBps, opensslMBps, ratio, sustainedRatio: opensslMBps === null ? null : sustainedMBps / opensslMBps, encryptMs: encryptSummary },
+  aes: {
+    archiveMB: inner.size / 1e6,
+    chunkBytes: ENCRYPT_CHUNK_BYTES,
+    rounds,
+    ratio: target,
+    inSealRatio,
+    chunkRatio,
+    sealerMBps: medianOf((r) => r.sealer),
+    inSealMBps: median(encryptInSeal),
+    opensslMBps: medianOf((r) => r.openssl16k),
+    openssl64kMBps: medianOf((r) => r.openssl64k),
+  },
 });
 db.close();
 rmSync(dir, { recursive: true, force: true });

@@ -28,7 +28,7 @@ if (electronBinary !== null && existsSync(electronBinary)) {
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
   say("Electron's binary is not installed on this machine (it could not be downloaded), so Balcão starts in the browser shell instead.");
-  say('Device simulators and the agency simulator are not part of this build yet; the demo runs the station platform (operators, audit, languages).');
+  say('The demo runs with simulated devices (fingerprint readers, MRZ reader, signature pad, scanners) and a local agency simulator, so an enrolment goes through to the agency\'s receipt.');
   const child = spawn(process.execPath, [path.join(root, 'bin', 'balcao.mjs'), 'serve', '--demo', '--data-dir', dataDir, '--port', port], { stdio: ['inherit', 'pipe', 'inherit'] });
   let opened = false;
   child.stdout.on('data', (chunk) => {

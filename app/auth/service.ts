@@ -243,4 +243,46 @@ export class AuthService {
     this.audit.append({ type: 'operators.password_reset', actor: this.actorName(), details: { username: row.username } });
     return toOperatorView(this.requireOperator(id));
   }
+
+  /**
+   * A supervisor vouches at another operator's desk (force-capture, approval
+   * of a case): their own username and password, checked here. The account
+   * must be an enabled supervisor or administrator, not locked. A wrong password counts towards that
+   * account's lockout like a failed login. Every check is audited with its
+   * purpose; the password is never recorded.
+   */
+  async verifySupervisor(username: string, password: string, purpose: string): Promise<OperatorRow> {
+    const name = username.trim().toLowerCase();
+    const actor = this.actorName();
+    const refuse = (reason: string, error: ContractError): never => {
+      this.audit.append({ type: 'auth.supervisor_check_failed', actor, details: { supervisor: name.slice(0, 64), purpose, reason } });
+      throw error;
+    };
+    const row = this.repo.byUsername(name);
+    if (row === undefined) {
+      await verifyPassword(password, await decoyHash());
+      return refuse('unknown_user', new ContractError('auth.invalid_credentials', 'Wrong supervisor username or password.'));
+    }
+    const now = this.clock.now();
+    if (row.locked_until !== null && new Date(row.locked_until) > now) {
+      return refuse('locked', new ContractError('auth.locked', `The supervisor account is locked until ${row.locked_until}.`, { lockedUntil: row.locked_until }));
+    }
+    const ok = await verifyPassword(password, row.password_hash);
+    if (!ok) {
+      const fresh = this.repo.byId(row.id) as OperatorRow;
+      const lockExpired = fresh.locked_until !== null && new Date(fresh.locked_until) <= now;
+      const failures = (lockExpired ? 0 : fresh.failed_logins) + 1;
+      const { maxFailures, seconds } = this.settings.lockout;
+      const lockedUntil = failures >= maxFailures ? new Date(now.getTime() + seconds * 1000).toISOString() : null;
+      this.repo.recordFailure(row.id, failures, lockedUntil);
+      if (lockedUntil !== null) this.audit.append({ type: 'auth.lockout', actor: row.username, details: { failures, lockedUntil } });
+      return refuse('wrong_password', new ContractError('auth.invalid_credentials', 'Wrong supervisor username or password.'));
+    }
+    if (row.disabled === 1) return refuse('disabled', new ContractError('auth.disabled', 'The supervisor account is disabled.'));
+    if (row.role !== 'supervisor' && row.role !== 'admin') {
+      return refuse('not_supervisor', new ContractError('case.not_supervisor', `${row.username} is not a supervisor: a supervisor or administrator must confirm this.`));
+    }
+    this.audit.append({ type: 'auth.supervisor_confirmed', actor, details: { supervisor: row.username, purpose } });
+    return row;
+  }
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { OutboxSettings } from '../outbox/settings.js';
 import { QualityConfig } from '../quality/config.js';
 import { Locale } from '../contract/channels.js';
+import { CasesConfig } from '../cases/services.js';
 
 /**
  * The station configuration: one JSON file. Key names under `agency` and
@@ -44,6 +45,12 @@ export const StationConfig = z
     station: z.object({ signingKey: KeyPath }).strict(),
     /** Quality thresholds per modality (app/quality/config.ts; finger default 40, documents per type, signature, face) and retries. */
     quality: QualityConfig.prefault({}),
+    /**
+     * The enrolment case (app/cases/services.ts, docs/enrolment.md): per-service steps and checklists
+     * replacing the defaults (`services.<id>.steps`, `.checklist`, `.identityRequired`), the demographic
+     * form's profile, the consent text version, and the agency lookups' timeout.
+     */
+    cases: CasesConfig.prefault({}),
     /** Upload queue (app/outbox/settings.ts): retention of acknowledged packets, concurrency, chunk size, backoff. */
     outbox: OutboxSettings.default(OutboxSettings.parse({})),
     auth: z

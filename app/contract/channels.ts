@@ -1,4 +1,20 @@
 import { z } from 'zod';
+import {
+  CapturePhase,
+  CaseStep,
+  CaseSummaryView,
+  CaseView,
+  ConsentTextView,
+  DocumentTypeId,
+  FingerExceptionReason,
+  FingerPosition,
+  ImageRef,
+  InkPoint,
+  ServiceTypeId,
+  ServiceTypeView,
+  SupervisorCredentials,
+} from './cases.js';
+import { DemographicsProfileId } from './demographics.js';
 
 /**
  * The one contract between the UI and the station core. Every call is
@@ -230,6 +246,7 @@ export type OutboxListView = z.infer<typeof OutboxListView>;
 
 
 const Empty = z.object({}).strict();
+const CaseRef = z.object({ caseId: z.string().regex(/^[a-z0-9-]{1,64}$/) }).strict();
 const Ok = z.object({ ok: z.literal(true) });
 
 interface ChannelSpec<Req extends z.ZodType, Res extends z.ZodType> {
@@ -308,6 +325,76 @@ export const channels = {
   'outbox.list': channel({ access: 'supervisor', request: Empty, response: OutboxListView }),
   /** "Retry now": makes a waiting or held entry due at once (never before the agency's Retry-After). */
   'outbox.retry': channel({ access: 'supervisor', request: z.object({ packetId: PacketId }).strict(), response: OutboxEntryView }),
+  /** The services this station offers, their steps and checklists, and the demographic form's profile. */
+  'cases.services': channel({
+    access: 'operator',
+    request: Empty,
+    response: z.object({ services: z.array(ServiceTypeView), demographicsProfile: DemographicsProfileId, maxFingerAttempts: z.number().int().min(1) }),
+  }),
+  /** Cases not yet sealed or cancelled at this station (open and paused), newest first. */
+  'cases.list': channel({ access: 'operator', request: Empty, response: z.object({ cases: z.array(CaseSummaryView) }) }),
+  'cases.start': channel({ access: 'operator', request: z.object({ serviceType: ServiceTypeId, applicantLanguage: Locale }).strict(), response: CaseView }),
+  'cases.get': channel({ access: 'operator', request: CaseRef, response: CaseView }),
+  /** Put the case aside: its draft stays encrypted on disk until resumed. */
+  'cases.pause': channel({ access: 'operator', request: CaseRef, response: Ok }),
+  'cases.resume': channel({ access: 'operator', request: CaseRef, response: CaseView }),
+  /** Captured data wiped; the audit entry (who, when, why) kept. */
+  'cases.cancel': channel({ access: 'operator', request: CaseRef.extend({ reason: z.string().trim().min(1).max(200) }).strict(), response: Ok }),
+  /** Go to a step of the service (back to any step; forward only past complete ones). */
+  'cases.goto': channel({ access: 'operator', request: CaseRef.extend({ step: CaseStep }).strict(), response: CaseView }),
+  /** Mark the current step complete (refused with case.step_incomplete naming what is missing) and go to the next. */
+  'cases.next': channel({ access: 'operator', request: CaseRef, response: CaseView }),
+  'cases.setApplicantLanguage': channel({ access: 'operator', request: CaseRef.extend({ language: Locale }).strict(), response: CaseView }),
+
+  /** Read the MRZ from a reader (the first ready approved one unless named) and prefill the demographics. */
+  'cases.readMrz': channel({ access: 'operator', request: CaseRef.extend({ deviceId: DeviceId.optional() }).strict(), response: CaseView }),
+  /** The MRZ as typed by the technician (a reader failed or there is none). */
+  'cases.enterMrz': channel({ access: 'operator', request: CaseRef.extend({ lines: z.array(z.string().max(44)).min(2).max(3) }).strict(), response: CaseView }),
+  /** Scan the identity document's data page (scanner; 'id1' card or 'td3' passport page). */
+  'cases.scanIdentityPage': channel({ access: 'operator', request: CaseRef.extend({ paper: z.enum(['id1', 'td3']), deviceId: DeviceId.optional() }).strict(), response: CaseView }),
+  /** Ask the agency: identity verify and document status (agency-intake.md §4); both calls audited. */
+  'cases.verify': channel({ access: 'operator', request: CaseRef, response: CaseView }),
+  /** Save the form as typed (partial is fine); values that do not parse yet are kept and reported by cases.next. */
+  'cases.setDemographics': channel({ access: 'operator', request: CaseRef.extend({ values: z.record(z.string().max(40), z.string().max(500)) }).strict(), response: CaseView }),
+
+  'cases.consentText': channel({ access: 'operator', request: z.object({ language: Locale }).strict(), response: ConsentTextView }),
+  /** Show the consent on the pad and take the applicant's signature as confirmation (ink as capture.ink events). */
+  'cases.captureConsent': channel({ access: 'operator', request: CaseRef.extend({ language: Locale, deviceId: DeviceId.optional() }).strict(), response: CaseView }),
+
+  /** One attempt at a finger (preview as capture.preview events); the quality decides accept or retry. */
+  'cases.captureFinger': channel({ access: 'operator', request: CaseRef.extend({ position: FingerPosition, deviceId: DeviceId.optional() }).strict(), response: CaseView }),
+  'cases.fingerException': channel({
+    access: 'operator',
+    request: CaseRef.extend({ position: FingerPosition, reason: FingerExceptionReason, note: z.string().trim().max(200).optional() }).strict(),
+    response: CaseView,
+  }),
+  /** Back to pending: the finger is captured again (its attempts are kept). */
+  'cases.clearFinger': channel({ access: 'operator', request: CaseRef.extend({ position: FingerPosition }).strict(), response: CaseView }),
+  /** Accept the last attempt below the threshold after the last retry: a supervisor's credentials, audited. */
+  'cases.forceFinger': channel({ access: 'operator', request: CaseRef.extend({ position: FingerPosition, supervisor: SupervisorCredentials }).strict(), response: CaseView }),
+
+  /** The signature on the pad: prompt shown, ink as capture.ink events, ends on accept (pad or screen). */
+  'cases.captureSignature': channel({ access: 'operator', request: CaseRef.extend({ deviceId: DeviceId.optional() }).strict(), response: CaseView }),
+  /** The on-screen buttons of a running pad capture (consent or signature). */
+  'cases.signatureAction': channel({ access: 'operator', request: CaseRef.extend({ action: z.enum(['accept', 'clear', 'cancel']) }).strict(), response: Ok }),
+
+  'cases.scanDocument': channel({ access: 'operator', request: CaseRef.extend({ type: DocumentTypeId, deviceId: DeviceId.optional() }).strict(), response: CaseView }),
+  'cases.rescanPage': channel({ access: 'operator', request: CaseRef.extend({ pageId: z.string().max(64), deviceId: DeviceId.optional() }).strict(), response: CaseView }),
+  'cases.deletePage': channel({ access: 'operator', request: CaseRef.extend({ pageId: z.string().max(64) }).strict(), response: CaseView }),
+  'cases.setPageType': channel({ access: 'operator', request: CaseRef.extend({ pageId: z.string().max(64), type: DocumentTypeId }).strict(), response: CaseView }),
+
+  /** A case image (finger, signature, page) as PNG, for the screen only. */
+  'cases.image': channel({
+    access: 'operator',
+    request: CaseRef.extend({ ref: ImageRef }).strict(),
+    response: z.object({ png: Base64, width: z.number().int().positive(), height: z.number().int().positive() }),
+  }),
+  /** A supervisor approves exceptions, force-captures and mismatches at the desk (credentials checked and audited). */
+  'cases.approve': channel({ access: 'operator', request: CaseRef.extend({ supervisor: SupervisorCredentials }).strict(), response: CaseView }),
+  /** Seal into the outbox (refused while approval is missing or a required step is incomplete). */
+  'cases.seal': channel({ access: 'operator', request: CaseRef, response: CaseView }),
+  /** The acknowledgement receipt (PDF) for a sealed case. */
+  'cases.receipt': channel({ access: 'operator', request: CaseRef, response: z.object({ fileName: z.string(), pdf: Base64 }) }),
 } as const;
 
 export type Channels = typeof channels;
@@ -329,6 +416,18 @@ export const events = {
   'devices.changed': DeviceView,
   /** An outbox entry changed state, was tried, failed or was retried: the whole entry, as outbox.list gives it. */
   'outbox.changed': OutboxEntryView,
+  /** A case changed (another window, a capture finishing): refetch with cases.get if it is the one shown. */
+  'cases.changed': z.object({ caseId: z.string(), revision: z.number().int(), status: z.string(), step: CaseStep }),
+  /** A live frame from a fingerprint capture in progress (PNG, base64), and what the capture is doing. */
+  'capture.preview': z.object({
+    caseId: z.string(),
+    position: FingerPosition,
+    seq: z.number().int().min(0),
+    phase: CapturePhase,
+    frame: z.object({ png: Base64, width: z.number().int().positive(), height: z.number().int().positive() }).nullable(),
+  }),
+  /** Pen samples as the applicant writes (consent or signature); `clear` wipes the screen first. */
+  'capture.ink': z.object({ caseId: z.string(), purpose: z.enum(['consent', 'signature']), seq: z.number().int().min(0), clear: z.boolean(), points: z.array(InkPoint) }),
 } as const;
 
 export type Events = typeof events;

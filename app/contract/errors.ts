@@ -44,6 +44,20 @@ export const errorCodes = [
   // The outbox's refusals (app/outbox).
   'outbox.unknown_packet',
   'outbox.not_retryable',
+  // The enrolment case's refusals (app/cases).
+  'case.unknown',
+  'case.not_open',
+  'case.step_not_in_service',
+  'case.step_incomplete',
+  'case.invalid_mrz',
+  'case.invalid_demographics',
+  'case.no_device',
+  'case.capture_running',
+  'case.retries_left',
+  'case.not_supervisor',
+  'case.approval_required',
+  'case.agency_unreachable',
+  'case.seal_failed',
   // Anything a service did not expect; details are logged, not sent.
   'internal',
 ] as const;

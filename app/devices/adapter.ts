@@ -8,7 +8,7 @@
  * reopening it. An adapter only knows how to open its device at an address,
  * what it is, and how to take one capture.
  */
-import type { DeviceIdentity } from '../../drivers/capture.js';
+import type { DeviceIdentity, GreyImage, PenSample, TabletGeometry } from '../../drivers/capture.js';
 import type { DeviceKind, DiscoveredDevice } from '../../drivers/discovery.js';
 import type { DeviceError } from '../../drivers/errors.js';
 import type { ByteLink } from '../../drivers/transport/byte-link.js';
@@ -35,16 +35,69 @@ export interface AdapterOpenOptions {
   openLink(address: string, baud: number): Promise<ByteLink>;
   /**
    * For a simulated device only: does what a person would do at a real one
-   * (lay a document on the glass, put a finger down). Adapters call it when
-   * a test capture starts; null for real hardware.
+   * (lay a document on the glass, put a finger down — the finger the flow
+   * asked for, when it says which). Adapters call it when a capture (test or
+   * flow) starts; null for real hardware.
    */
-  simulatePresentation: (() => void) | null;
+  simulatePresentation: ((what?: SimulatedPresentation) => void) | null;
   /**
    * For a simulated device (a `sim:` address) of a family that is not on a
    * serial line: the host end of its in-process HID pair, or the base URL of
    * its service on loopback. Null for real hardware.
    */
   simulator: { openHid(): HidLink; url(): Promise<string> } | null;
+}
+
+/** What a simulated device is shown for one capture. */
+export interface SimulatedPresentation {
+  /** ISO/IEC 19794-4 finger position 1–10 the flow asked for (each position is its own synthetic finger). */
+  position?: number;
+  /** The paper a scan is of: a simulated scanner has that kind of document on its glass. */
+  paper?: 'a4' | 'id1' | 'td3';
+}
+
+/** A frame (or just a phase) from a fingerprint capture in progress, for the live preview. */
+export interface PreviewFrame {
+  phase: 'waiting' | 'reading' | 'assessing' | 'done' | 'failed';
+  /** 8-bit grey; null when the device only reports what it is doing. */
+  image: GreyImage | null;
+}
+
+/** The on-screen and on-pad controls of a running pad capture (consent or signature). */
+export interface PadControl {
+  /** Resolves the capture with what has been written. */
+  onAccept(listener: () => void): void;
+  /** Wipes the ink on the pad (and the samples so far). */
+  onClear(listener: () => void): void;
+  /** Ends the capture with 'cancelled'. */
+  onCancel(listener: () => void): void;
+}
+
+/**
+ * What a capture flow (app/cases/capture) asks of one capture beyond a plain
+ * capture(). A family uses the parts for its kind and ignores the rest.
+ */
+export interface CaptureRequest {
+  /** Fingerprint readers: frames and phases as the capture proceeds (SBI STREAM frames; phases from serial modules). */
+  onPreview?(frame: PreviewFrame): void;
+  /** Signature pads: the prompt drawn on the pad's screen, every pen sample as it arrives, and the accept/clear/cancel controls. */
+  pad?: {
+    prompt: { title: string; lines: string[]; accept: string; clear: string; cancel: string };
+    onSample(sample: PenSample, geometry: TabletGeometry): void;
+    /** The pad's own buttons (drawn on its screen) report through the same control as the on-screen ones. */
+    control: PadControl;
+    /** Emitted when the ink was wiped (on the pad or the screen). */
+    onCleared(): void;
+  };
+  /** Scanners: the paper being scanned (resolution and scan area). */
+  paper?: 'a4' | 'id1' | 'td3';
+  /**
+   * Fingerprint readers: the finger wanted, ISO/IEC 19794-4 position 1–10.
+   * A slap device (SBI) captures just that finger from the slap that holds
+   * it; a single-finger module ignores it (the applicant puts that finger
+   * down); a simulator makes that finger's print.
+   */
+  finger?: { position: number };
 }
 
 /** One open device. Closed by the manager; reopened by the manager after a loss. */
@@ -54,7 +107,7 @@ export interface DeviceSession<R extends RawCapture = RawCapture> {
   /** One capture for the technician's check screen, in a form the UI can show. */
   testCapture(signal: AbortSignal): Promise<TestCaptureResult>;
   /** One capture for the capture flows: what the driver returns, untouched. */
-  capture(signal: AbortSignal): Promise<R>;
+  capture(signal: AbortSignal, request?: CaptureRequest): Promise<R>;
   /**
    * Called once if the device goes away by itself (link lost, unplugged),
    * never after close(). Returns an unsubscribe function.

@@ -9,7 +9,8 @@
  */
 import { existsSync } from 'node:fs';
 import { SerialPort } from 'serialport';
-import type { DeviceIdentity, RawFingerprintCapture, RawMrzRead } from '../../drivers/capture.js';
+import type { DeviceIdentity, RawFingerprintCapture, RawMrzRead, RawPageScan, RawSlapCapture } from '../../drivers/capture.js';
+import { sbiFingerPosition, type SbiFingerSubType } from '../../drivers/sbi/protocol.js';
 import type { DeviceKind, DiscoveredDevice } from '../../drivers/discovery.js';
 import { DeviceError, isDeviceError } from '../../drivers/errors.js';
 import type { ByteLink } from '../../drivers/transport/byte-link.js';
@@ -20,12 +21,12 @@ import type { ApprovedListView, DeviceCandidateView, DeviceStatus, DeviceView, T
 import { ContractError } from '../contract/errors.js';
 import type { Logger } from '../log/logger.js';
 import type { Db } from '../storage/database.js';
-import type { DeviceSession, FamilyAdapter, RawCapture } from './adapter.js';
+import type { CaptureRequest, DeviceSession, FamilyAdapter, RawCapture } from './adapter.js';
 import { loadApprovedList, type ApprovedDevice } from './approved-list.js';
 import { ApprovalsRepo } from './approvals-repo.js';
 import { adapterFor, builtinAdapters } from './families/index.js';
 import { approvedByLabel, matchApproval, type ApprovalMatch, type ApprovalSubject } from './matching.js';
-import { SimulatorBench, canSimulate, isSimAddress } from './simulation.js';
+import { POOR_FINGERS_ENV, SimulatorBench, canSimulate, isSimAddress, parsePoorFingers } from './simulation.js';
 import { matchBridge, matchKnownReader, normaliseUsbId } from './usb-ids.js';
 
 export type DevicesConfig = StationConfig['devices'];
@@ -46,7 +47,11 @@ export interface DeviceManagerOptions {
   audit: AuditLog;
   log: Logger;
   adapters?: readonly FamilyAdapter[];
-  /** The in-process simulators; made here when not given. Tests pass their own to unplug and plug devices. */
+  /**
+   * The in-process simulators; made here when not given (with the poor first
+   * captures POOR_FINGERS_ENV asks for). Tests pass their own to unplug and
+   * plug devices.
+   */
   bench?: SimulatorBench;
   now?: () => Date;
   listSerialPorts?: () => Promise<SerialPortInfo[]>;
@@ -112,7 +117,7 @@ export class DeviceManager {
 
   constructor(private readonly options: DeviceManagerOptions) {
     this.adapters = options.adapters ?? builtinAdapters;
-    this.bench = options.bench ?? new SimulatorBench();
+    this.bench = options.bench ?? new SimulatorBench({ poorFirstCapture: parsePoorFingers(process.env[POOR_FINGERS_ENV]) });
     this.repo = new ApprovalsRepo(options.db);
     this.now = options.now ?? (() => new Date());
     this.listPorts = options.listSerialPorts ?? (() => SerialPort.list());
@@ -196,15 +201,57 @@ export class DeviceManager {
     return this.list();
   }
 
-  /** One capture for the capture flows: approval and status checked, the driver's raw result returned. */
-  capture(id: string, signal?: AbortSignal): Promise<RawCapture> {
-    return this.withSession(id, 'capture', (session, s) => session.capture(s), signal);
+  /**
+   * One capture for the capture flows: approval and status checked, the
+   * driver's raw result returned. `request` carries what the flow asks beyond
+   * a plain capture (the finger wanted, a preview listener, the paper); a
+   * simulated device is shown what a person would present (adapter.ts
+   * simulatePresentation), as for a test capture.
+   */
+  capture(id: string, signal?: AbortSignal, request?: CaptureRequest): Promise<RawCapture> {
+    return this.withSession(id, 'capture', (session, s) => session.capture(s, request), signal);
   }
 
-  /** capture() for a fingerprint reader: refuses any other kind before touching the device. */
-  async captureFingerprint(id: string, signal?: AbortSignal): Promise<RawFingerprintCapture> {
+  /**
+   * capture() for a fingerprint reader: refuses any other kind before
+   * touching the device, and hands back one finger — from a slap device
+   * (SBI) the finger at `request.finger.position` (it was asked for alone),
+   * else the slap's first.
+   */
+  async captureFingerprint(id: string, signal?: AbortSignal, request?: CaptureRequest): Promise<RawFingerprintCapture> {
     this.requireKind(id, 'fingerprint');
-    return (await this.capture(id, signal)) as RawFingerprintCapture;
+    const raw = (await this.capture(id, signal, request)) as RawFingerprintCapture | RawSlapCapture;
+    if (raw.kind !== 'slap') return raw;
+    const wanted = request?.finger?.position;
+    const finger = (wanted === undefined ? undefined : raw.fingers.find((f) => sbiFingerPosition[f.position as SbiFingerSubType] === wanted)) ?? raw.fingers[0];
+    if (finger === undefined || (wanted !== undefined && sbiFingerPosition[finger.position as SbiFingerSubType] !== wanted)) {
+      throw new DeviceError('refused', `${this.describeId(id)} answered without finger position ${wanted ?? '?'} (it sent ${raw.fingers.map((f) => f.position).join(', ') || 'none'}).`);
+    }
+    return { kind: 'fingerprint', device: finger.device, image: finger.image, capturedAt: finger.capturedAt };
+  }
+
+  /** capture() for a page scanner: one page of the given paper. */
+  async scanPage(id: string, request: { paper: 'a4' | 'id1' | 'td3' }, signal?: AbortSignal): Promise<RawPageScan> {
+    this.requireKind(id, 'scanner');
+    return (await this.capture(id, signal, { paper: request.paper })) as RawPageScan;
+  }
+
+  /**
+   * Simulated devices only: how the next capture comes out ('poor': a
+   * smudged finger that fails the quality check; then good again). For tests
+   * and demos; a real device refuses ('refused').
+   */
+  simulate(id: string, settings: { nextCapture: 'poor' | 'good' }): void {
+    const record = this.require(id);
+    if (!isSimAddress(record.address) || !this.bench.has(record.address)) {
+      throw new DeviceError('refused', `${this.describe(record)} is not a simulated device; only a simulator can be told how its next capture comes out.`);
+    }
+    this.bench.setNextCapture(record.address, settings.nextCapture);
+  }
+
+  private describeId(id: string): string {
+    const record = this.records.get(id);
+    return record ? this.describe(record) : `Device ${id}`;
   }
 
   /** capture() for an MRZ reader: waits for a document on the glass. */

@@ -22,6 +22,8 @@ import { createMemoryHidPair, type HidDeviceSide, type HidLink } from '../../dri
 import { startStuSimulator } from '../../device-simulators/wacom-stu/simulator.js';
 import { startEsclSimulator } from '../../device-simulators/escl/server.js';
 import { startSbiSimulator } from '../../device-simulators/sbi/server.js';
+import type { FingerprintQuality } from '../../device-simulators/fingerprint/synthetic.js';
+import type { SimulatedPresentation } from './adapter.js';
 
 export const simPrefix = 'sim:';
 
@@ -29,10 +31,36 @@ export function isSimAddress(address: string): boolean {
   return address.startsWith(simPrefix);
 }
 
+/** What the bench shows a simulator for one capture: the finger wanted and how well it is placed. */
+interface Presentation extends SimulatedPresentation {
+  quality: FingerprintQuality;
+}
+
 interface Running {
   stop(): Promise<void>;
-  present?(): void;
+  present?(what: Presentation): void;
 }
+
+/** The quality a "poor" simulated capture has: smudged ridges (app/quality names low ridge clarity). */
+export const POOR_SIMULATED_FINGER: FingerprintQuality = 'smudged';
+
+/**
+ * The environment variable that makes the first capture of the listed finger
+ * positions poor on every simulated reader (e.g. `BALCAO_SIM_POOR_FINGERS=2`
+ * or `2,7`): how an end-to-end run of the UI gets exactly one low-quality
+ * attempt without a hidden control. Read by the device manager when it makes
+ * its bench; tests call DeviceManager.simulate() instead.
+ */
+export const POOR_FINGERS_ENV = 'BALCAO_SIM_POOR_FINGERS';
+
+/** Positions 1–10 from the variable's value; anything else is ignored. */
+export function parsePoorFingers(value: string | undefined): number[] {
+  if (value === undefined) return [];
+  return [...new Set(value.split(/[\s,;]+/).map((p) => Number(p)).filter((p) => Number.isInteger(p) && p >= 1 && p <= 10))];
+}
+
+/** Each simulated finger position is its own synthetic finger: the same seed for the same position, on every capture. */
+const fingerSeed = (base: number, position: number | undefined) => base * 16 + (position ?? 2);
 
 type Starter = (device: ByteLink, pull: () => void) => Running;
 type HidStarter = (device: HidDeviceSide, pull: () => void) => Running;
@@ -51,19 +79,31 @@ const hidStarters: Record<string, HidStarter> = {
 const httpStarters: Record<string, HttpStarter> = {
   escl: async () => {
     const sim = await startEsclSimulator({ host: '127.0.0.1', port: 0, pages: 2, seed: 3 });
-    return { url: sim.url, stop: () => sim.stop() };
+    // A card or a passport page on the glass when the flow scans one; A4 pages otherwise.
+    const documentFor = { a4: null, id1: 'id1-card', td3: 'td3-passport' } as const;
+    return { url: sim.url, stop: () => sim.stop(), present: (what) => sim.setNextDocument(what.paper ? documentFor[what.paper] : null) };
   },
   sbi: async () => {
-    const sim = await startSbiSimulator({ host: '127.0.0.1', port: 0, seed: 9 });
-    return { url: sim.url, stop: () => sim.stop() };
+    // 320 × 400 per finger (16 × 20 mm at 500 ppi, a plain finger from a slap): enough foreground for NFIQ 2's
+    // 50 000-pixel check, which the small single-finger sensors (EF01 256 × 288, GT-5xx 258 × 202) cannot pass.
+    // The fingers take 700 ms to settle on the glass, streaming 20 frames a second meanwhile: the live preview. The ten
+    // prints are made in the background from the start, so that the first preview does not wait for them.
+    const sim = await startSbiSimulator({ host: '127.0.0.1', port: 0, seed: 9, fingerWidth: 320, fingerHeight: 400, fingerLandingMs: 700, streamFps: 20, prepareFingers: true });
+    return { url: sim.url, stop: () => sim.stop(), present: (what) => void (what.quality !== 'good' && sim.setNextQuality(what.quality)) };
   },
 };
 
 /** Simulator starters by family; a family without one cannot be simulated. */
 const starters: Record<string, Starter> = {
-  ef01: (device, pull) => startEf01Simulator(device, { seed: 7, onDisconnect: pull, prepareImage: 'background' }),
+  ef01: (device, pull) => {
+    const simulator = startEf01Simulator(device, { seed: 7, onDisconnect: pull, prepareImage: 'background' });
+    return { stop: () => simulator.stop(), present: (what) => simulator.setFinger({ seed: fingerSeed(7, what.position), quality: what.quality }) };
+  },
   // The finger lands 50 ms after the LED goes on: the test capture shows the driver waiting for it.
-  gt5xx: (device, pull) => startGt5xxSimulator(device, { seed: 11, fingerDelayMs: 50, disconnect: pull }),
+  gt5xx: (device, pull) => {
+    const simulator = startGt5xxSimulator(device, { seed: 11, fingerDelayMs: 50, disconnect: pull });
+    return { stop: () => simulator.stop(), present: (what) => simulator.setFinger({ seed: fingerSeed(11, what.position), quality: what.quality }) };
+  },
   ...Object.fromEntries(
     (['desko', '3m', 'lines'] as MrzFraming[]).map((framing): [string, Starter] => [
       framing,
@@ -92,17 +132,31 @@ interface Slot {
   family: string;
   plugged: boolean;
   current: { disconnect: (error?: Error) => void; simulator: Running } | null;
+  /** simulate(): how the next capture comes out, once. */
+  next: 'poor' | 'good' | null;
+  /** Positions whose first capture (poorFirstCapture) has been made poor already. */
+  poorDone: Set<number>;
+}
+
+export interface SimulatorBenchOptions {
+  /** Finger positions whose first capture on each simulated reader comes out poor (POOR_FINGERS_ENV). */
+  poorFirstCapture?: readonly number[];
 }
 
 export class SimulatorBench {
   private readonly slots = new Map<string, Slot>();
   private closed = false;
+  private readonly poorFirst: ReadonlySet<number>;
+
+  constructor(options: SimulatorBenchOptions = {}) {
+    this.poorFirst = new Set(options.poorFirstCapture ?? []);
+  }
 
   /** Declares a simulated device at `sim:<name>`. */
   add(address: string, family: string): void {
     if (!isSimAddress(address)) throw new RangeError(`A simulated device's address starts with ${simPrefix}, got ${address}.`);
     if (!canSimulate(family)) throw new RangeError(`There is no simulator for the ${family} family.`);
-    if (!this.slots.has(address)) this.slots.set(address, { family, plugged: true, current: null });
+    if (!this.slots.has(address)) this.slots.set(address, { family, plugged: true, current: null, next: null, poorDone: new Set() });
   }
 
   has(address: string): boolean {
@@ -156,10 +210,31 @@ export class SimulatorBench {
   }
 
   /** What a person does at the device for a capture (a document on the glass…), where the simulator needs it. */
-  presentation(address: string): (() => void) | null {
+  presentation(address: string): ((what?: SimulatedPresentation) => void) | null {
     const slot = this.slots.get(address);
     if (slot === undefined) return null;
-    return () => slot.current?.simulator.present?.();
+    return (what = {}) => {
+      let quality: FingerprintQuality = 'good';
+      if (slot.next !== null) {
+        quality = slot.next === 'poor' ? POOR_SIMULATED_FINGER : 'good';
+        slot.next = null;
+      } else if (what.position !== undefined && this.poorFirst.has(what.position) && !slot.poorDone.has(what.position)) {
+        slot.poorDone.add(what.position);
+        quality = POOR_SIMULATED_FINGER;
+      }
+      slot.current?.simulator.present?.({ ...what, quality });
+    };
+  }
+
+  /**
+   * How the next capture at `address` comes out ('poor': a smudged finger),
+   * once; the one after is good again. For fingerprint simulators; others
+   * ignore it. Throws for an address the bench does not have.
+   */
+  setNextCapture(address: string, next: 'poor' | 'good'): void {
+    const slot = this.slots.get(address);
+    if (slot === undefined) throw new RangeError(`There is no simulated device at ${address}.`);
+    slot.next = next;
   }
 
   /** Pulls the cable: the current link is lost, and the address stays absent until plug(). */

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { synthesizeFingerprint } from '../../device-simulators/fingerprint/synthetic.js';
 import { assess, decide, QualityConfig } from './assess.js';
 import { QualityInputError, type GreyPixels } from './pixels.js';
+import { foregroundNeeds } from './fingerprint/score.js';
 
 async function fixture(name: string): Promise<GreyPixels> {
   const { data, info } = await sharp(`test/fixtures/nfiq2/${name}.png`).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
@@ -120,5 +121,27 @@ describe('decide', () => {
   it('rejects nonsense attempt counts', () => {
     expect(() => decide({ passed: false }, 0, 3)).toThrow(RangeError);
     expect(() => decide({ passed: false }, 1, 0)).toThrow(RangeError);
+  });
+});
+
+describe('assess: small single-finger sensors (score.ts foregroundNeeds)', () => {
+  // EF01/R30x images are 256 × 288 and GT-5xx 258 × 202 (their datasheets): less than NIST's 50 000-pixel
+  // foreground can fit only when the finger fills two thirds of the glass, so the need is scaled to the image.
+  for (const [model, width, height] of [['EF01', 256, 288], ['GT-5xx', 258, 202]] as const) {
+    it(`${model} ${width}×${height}: a good print passes, a partial one does not`, () => {
+      const good = assess('finger', { width, height, pixels: synthesizeFingerprint({ width, height, quality: 'good', seed: 11 }) });
+      expect(good.reasons).toEqual([]);
+      expect(good.passed).toBe(true);
+      const partial = assess('finger', { width, height, pixels: synthesizeFingerprint({ width, height, quality: 'partial', seed: 11 }) });
+      expect(partial.passed).toBe(false);
+    });
+  }
+
+  it('a 416×560 image keeps NIST’s 50 000 pixels', async () => {
+    const image = await fixture('SFinGe_Test01');
+    const r = assess('finger', image);
+    expect(r.measures['Mu']).toBeGreaterThan(0);
+    expect(foregroundNeeds(416 * 560)).toEqual({ bad: 50000, good: 100000 });
+    expect(foregroundNeeds(256 * 288)).toEqual({ bad: 36864, good: 55296 });
   });
 });

@@ -7,7 +7,7 @@
  * prefixed 'fingerprint_', then score_too_low.
  */
 import { computeNativeMeasures, FingerprintQualityError, type NativeMeasuresResult } from './fingerprint/index.js';
-import { fingerprintScore, type FingerprintReasonCode } from './fingerprint/score.js';
+import { fingerprintScore, foregroundNeeds, type FingerprintReasonCode } from './fingerprint/score.js';
 import type { FingerThresholds } from './config.js';
 import { QualityInputError, type GreyPixels } from './pixels.js';
 import type { QualityReason, ReasonCode, ReasonParams } from './reasons.js';
@@ -19,7 +19,7 @@ export interface FingerprintScoreOutput {
 }
 
 /** Turns the native measures into a 0–100 score (and optionally reasons). Only called for complete measure sets. */
-export type FingerprintScorer = (native: NativeMeasuresResult) => number | FingerprintScoreOutput;
+export type FingerprintScorer = (native: NativeMeasuresResult, context: { imageArea: number }) => number | FingerprintScoreOutput;
 
 const reasonCode: Record<FingerprintReasonCode, ReasonCode> = {
   empty_or_low_contrast: 'fingerprint_empty_or_low_contrast',
@@ -35,8 +35,8 @@ const reasonCode: Record<FingerprintReasonCode, ReasonCode> = {
 };
 
 /** The module's own unified score (app/quality/fingerprint/score.ts), with each weak component's measure and value as parameters. */
-export const defaultFingerprintScorer: FingerprintScorer = (native) => {
-  const s = fingerprintScore(native);
+export const defaultFingerprintScorer: FingerprintScorer = (native, context) => {
+  const s = fingerprintScore(native, { imageArea: context.imageArea });
   return {
     score: s.score,
     reasons: s.reasons.map((code): QualityReason => {
@@ -72,14 +72,17 @@ export function assessFinger(image: GreyPixels, thresholds: FingerThresholds, sc
   const fb = native.feedback;
   if (fb.EmptyImageOrContrastTooLow.flagged) add({ code: 'fingerprint_empty_or_low_contrast', params: { Mu: round(fb.EmptyImageOrContrastTooLow.value), maxMu: fb.EmptyImageOrContrastTooLow.threshold } });
   if (fb.UniformImage.flagged) add({ code: 'fingerprint_uniform', params: { sigma: round(fb.UniformImage.value), minSigma: fb.UniformImage.threshold } });
-  if (fb.SufficientFingerprintForeground?.flagged) {
-    add({ code: 'fingerprint_too_little_foreground', params: { roiPixels: fb.SufficientFingerprintForeground.value, minRoiPixels: fb.SufficientFingerprintForeground.threshold } });
+  // NIST's 50 000 pixels, scaled down for sensors smaller than that (score.ts foregroundNeeds).
+  const imageArea = image.width * image.height;
+  const minRoiPixels = foregroundNeeds(imageArea).bad;
+  if (fb.SufficientFingerprintForeground !== undefined && fb.SufficientFingerprintForeground.value < minRoiPixels) {
+    add({ code: 'fingerprint_too_little_foreground', params: { roiPixels: fb.SufficientFingerprintForeground.value, minRoiPixels } });
   }
   const flagged = reasons.length > 0;
   let score = 0;
   // An empty or uniform image has no features to score (NIST stops at its feedback); its score is 0.
   if (native.complete) {
-    const out = scorer(native);
+    const out = scorer(native, { imageArea });
     const raw = typeof out === 'number' ? out : out.score;
     score = Number.isFinite(raw) ? Math.max(0, Math.min(100, Math.round(raw))) : 0;
     if (typeof out !== 'number') for (const r of out.reasons ?? []) add(r);

@@ -12,6 +12,8 @@ import { ContractError } from '../contract/errors.js';
 import type { Outbox } from '../outbox/outbox.js';
 import { OutboxError } from '../outbox/errors.js';
 import { outboxEntryView } from '../outbox/view.js';
+import type { CaseService } from '../cases/service.js';
+import { caseHandlers } from '../cases/handlers.js';
 
 /**
  * Approving or revoking a device asks the administrator for their password
@@ -42,8 +44,8 @@ async function deviceCall<T>(work: () => Promise<T>): Promise<T> {
  */
 function activities(config: StationConfig): ActivityView[] {
   const all: ActivityView[] = [
-    { id: 'enrolment', minRole: 'operator', available: false },
-    { id: 'digitisation', minRole: 'operator', available: false },
+    { id: 'enrolment', minRole: 'operator', available: true },
+    { id: 'digitisation', minRole: 'operator', available: true },
     { id: 'kiosk', minRole: 'operator', available: false },
     { id: 'devices', minRole: 'operator', available: true },
     { id: 'outbox', minRole: 'supervisor', available: true },
@@ -65,8 +67,9 @@ function outboxCall<T>(work: () => T): T {
   }
 }
 
-export function createHandlers(config: StationConfig, auth: AuthService, audit: AuditLog, devices: DeviceManager, outbox: Outbox): Handlers {
+export function createHandlers(config: StationConfig, auth: AuthService, audit: AuditLog, devices: DeviceManager, outbox: Outbox, cases: CaseService): Handlers {
   return {
+    ...caseHandlers(cases),
     'station.info': (): StationInfo => ({
       product: 'Balcão',
       version,

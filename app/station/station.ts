@@ -16,6 +16,7 @@ import { adoptSealedPackets } from '../outbox/recovery.js';
 import { defaultPacketDir } from '../packets/paths.js';
 import { openVault, type KeyProtector, type Vault } from '../vault/index.js';
 import { outboxEntryView } from '../outbox/view.js';
+import { CaseService } from '../cases/service.js';
 
 export interface Station {
   config: StationConfig;
@@ -30,6 +31,8 @@ export interface Station {
   outbox: Outbox;
   /** Encrypted at rest: everything personal waiting to be sealed (docs/data-at-rest.md). */
   vault: Vault;
+  /** Enrolment cases: encrypted drafts, the case machine, captures, seal (app/cases). */
+  cases: CaseService;
   /** The contract, in process (CLI, tests). */
   api: StationApi;
   log: Logger;
@@ -85,8 +88,24 @@ export async function openStation(config: StationConfig, { log, clock = systemCl
   // A packet sealed just before a crash, and not yet queued, is queued now (app/outbox/recovery.ts).
   await adoptSealedPackets(outbox, defaultPacketDir(config), log.child('outbox'));
   if (outboxWorker) outbox.start();
+  const cases = new CaseService({
+    config,
+    db,
+    vault,
+    audit,
+    hub,
+    devices,
+    outbox,
+    currentOperator: () => {
+      const operator = auth.currentOperator();
+      return operator === null ? null : { username: operator.username, language: operator.language };
+    },
+    verifySupervisor: (username, password, purpose) => auth.verifySupervisor(username, password, purpose),
+    log: log.child('cases'),
+    now: () => clock.now(),
+  });
   const dispatcher = createDispatcher({
-    handlers: createHandlers(config, auth, audit, devices, outbox),
+    handlers: createHandlers(config, auth, audit, devices, outbox, cases),
     currentRole: () => auth.currentRole(),
     log: log.child('contract'),
   });
@@ -101,12 +120,15 @@ export async function openStation(config: StationConfig, { log, clock = systemCl
     devices,
     outbox,
     vault,
+    cases,
     api: createInProcessApi(dispatcher, hub),
     log,
     close() {
       if (closed) return;
       closed = true;
       auth.sessions.end();
+      // Running captures stop; every draft is already saved (each call saves before it returns).
+      cases.close();
       // Stops uploads in flight; their tus URLs are stored, so the next start resumes them.
       void outbox.close();
       // Links and simulators close in the background: nothing of theirs touches the database.

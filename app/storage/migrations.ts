@@ -6,6 +6,7 @@
 import { v3Packets } from './migrations/v3-packets.js';
 import { v4Outbox } from './migrations/v4-outbox.js';
 import { v5Vault } from './migrations/v5-vault.js';
+import { v6Cases } from './migrations/v6-cases.js';
 
 export interface Migration {
   version: number;
@@ -81,6 +82,7 @@ export const migrations: readonly Migration[] = [
   v3Packets,
   v4Outbox,
   v5Vault,
+  v6Cases,
 ];
 
 export const latestSchemaVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

@@ -73,6 +73,12 @@ export interface Ef01Simulator {
   /** The finger lands after `delayMs`. */
   placeFinger(delayMs?: number): void;
   liftFinger(): void;
+  /**
+   * A different finger is put down (the capture flow asks for a position): its
+   * print is made in slices, and GenImg answers "no finger" until it is ready,
+   * as if the finger were still on its way to the glass.
+   */
+  setFinger(finger: { seed: number; quality: FingerprintQuality }): void;
   /** The 8-bit image the sensor "sees". */
   readonly image: Uint8Array;
   /** What a driver should end up with: the image quantised to 4 bits and expanded (n × 17). */
@@ -105,6 +111,8 @@ export function startEf01Simulator(link: ByteLink, options: Ef01SimulatorOptions
   const random = createPrng((options.seed ?? 1) ^ 0x9e3779b9);
   const imageOptions = { width: IMAGE_WIDTH, height: IMAGE_HEIGHT, quality: options.quality ?? 'good', seed: options.seed ?? 1 } as const;
   let image: Uint8Array | null = null;
+  /** Set while setFinger()'s print is being made. */
+  let preparing: Promise<unknown> | null = null;
   // Made up front, like a sensor that has the image ready: generating takes a few hundred ms, longer than a driver
   // waits for a packet. 'background' makes it a slice at a time, so that a station starting around this simulator
   // stays responsive; an image still unfinished when it is needed is finished there and then.
@@ -194,7 +202,7 @@ export function startEf01Simulator(link: ByteLink, options: Ef01SimulatorOptions
       }
       case Instruction.GenImg: {
         if (fault === 'finger_lifted') return ack(Confirmation.imageFailed);
-        if (!fingerDown || performance.now() < fingerAt) return ack(Confirmation.noFinger);
+        if (!fingerDown || preparing !== null || performance.now() < fingerAt) return ack(Confirmation.noFinger);
         imageReady = true;
         return ack(Confirmation.ok);
       }
@@ -252,6 +260,17 @@ export function startEf01Simulator(link: ByteLink, options: Ef01SimulatorOptions
     liftFinger() {
       fingerDown = false;
       imageReady = false;
+    },
+    setFinger(finger) {
+      fingerDown = true;
+      imageReady = false;
+      const made = synthesizeFingerprintAsync({ width: IMAGE_WIDTH, height: IMAGE_HEIGHT, quality: finger.quality, seed: finger.seed }).then((pixels) => {
+        if (preparing === made) {
+          image = pixels;
+          preparing = null;
+        }
+      });
+      preparing = made;
     },
     get image() {
       return getImage();

@@ -61,6 +61,8 @@ export interface EsclSimulator {
   port: number;
   /** Change the fault while running (null = none). */
   setFault(fault: EsclFault | null): void;
+  /** The next page scanned is this document (someone laid it on the glass); then the configured cycle again. */
+  setNextDocument(kind: PageKind | null): void;
   readonly jobs: ReadonlyMap<string, EsclSimulatorJob>;
   /** "METHOD path → status", in order, for tests. */
   readonly log: readonly string[];
@@ -101,6 +103,7 @@ export async function startEsclSimulator(options: EsclSimulatorOptions = {}): Pr
   const documents = options.documents ?? ['a4-application', 'a4-supporting'];
   let nextJob = 1;
   let adfJammed = false;
+  let nextDocument: PageKind | null = null;
   const capabilitiesXml = buildCapabilities(simulatorCapabilities({ ...options, uuid: scannerUuid }));
   let baseUrl = '';
 
@@ -128,7 +131,8 @@ export async function startEsclSimulator(options: EsclSimulatorOptions = {}): Pr
     const s = job.settings;
     const dpi = s.xResolution;
     const colour = s.colorMode === 'RGB24' || s.colorMode === 'RGB48';
-    const kind = documents[job.pagesServed % documents.length] as PageKind;
+    const kind = nextDocument ?? (documents[job.pagesServed % documents.length] as PageKind);
+    nextDocument = null;
     const rendered = await renderPage({ kind, dpi, mode: colour ? 'color' : 'gray', format: 'png', seed: (options.seed ?? 1) + job.pagesServed });
     let image = sharp(rendered.bytes);
     if (s.region) {
@@ -262,6 +266,9 @@ export async function startEsclSimulator(options: EsclSimulatorOptions = {}): Pr
     setFault(next) {
       fault = next;
       if (next !== 'jam') adfJammed = false;
+    },
+    setNextDocument(kind) {
+      nextDocument = kind;
     },
     jobs,
     log,

@@ -52,6 +52,8 @@ export interface Gt5xxSimulator {
   /** Puts a finger on the sensor now / takes it off. */
   placeFinger(): void;
   liftFinger(): void;
+  /** The next captures are of this finger (the capture flow asks for a position); until then each capture is a new seed. */
+  setFinger(finger: { seed: number; quality: FingerprintQuality }): void;
   /** The upright 258×202 image the last CaptureFinger took (what the driver should return), or null. */
   readonly lastImage: Uint8Array | null;
   /** Commands received, in order. */
@@ -77,6 +79,7 @@ export function startGt5xxSimulator(link: ByteLink, options: Gt5xxSimulatorOptio
   let forced: 'on' | 'off' | null = null;
   let captured: Uint8Array | null = null;
   let captures = 0;
+  let finger: { seed: number; quality: FingerprintQuality } | null = null;
   const commands: { code: number; parameter: number }[] = [];
   const paced = createPacedWriter(link);
 
@@ -127,6 +130,7 @@ export function startGt5xxSimulator(link: ByteLink, options: Gt5xxSimulatorOptio
 
   function image(): Uint8Array {
     // Upright, 258 wide × 202 high: after the driver applies the SDK's transposition this is what it returns.
+    if (finger !== null) return synthesizeFingerprint({ width: IMAGE_WIDTH, height: IMAGE_HEIGHT, quality: finger.quality, seed: finger.seed });
     return synthesizeFingerprint({ width: IMAGE_WIDTH, height: IMAGE_HEIGHT, quality, seed: seed + captures });
   }
 
@@ -213,6 +217,9 @@ export function startGt5xxSimulator(link: ByteLink, options: Gt5xxSimulatorOptio
     liftFinger() {
       forced = 'off';
       fingerAt = null;
+    },
+    setFinger(next) {
+      finger = { ...next };
     },
     get lastImage() {
       return captured;

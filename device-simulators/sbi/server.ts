@@ -34,7 +34,7 @@ import {
   type SbiDeviceStatus,
   type SbiFingerSubType,
 } from '../../drivers/sbi/protocol.js';
-import { synthesizeFingerprint, type FingerprintQuality } from '../fingerprint/synthetic.js';
+import { synthesizeFingerprintAsync, type FingerprintQuality } from '../fingerprint/synthetic.js';
 import { createPrng } from '../random.js';
 import { selfSignedRsaCertificate } from './certificate.js';
 
@@ -59,10 +59,20 @@ export interface SbiSimulatorOptions {
   /** Each finger image, in pixels at 500 ppi (default 256 × 320: a plain finger segment). */
   fingerWidth?: number;
   fingerHeight?: number;
-  /** How long a capture takes (the finger landing and the scan); the device is Busy meanwhile. */
+  /** How long a capture takes (the scan); the device is Busy and the stream paused meanwhile. */
   captureDelayMs?: number;
+  /**
+   * Before the scan, how long RCAPTURE waits for the fingers to settle on the
+   * glass (default 0). The device is Busy, but a running STREAM keeps sending
+   * frames: that is what the operator watches while the applicant places the
+   * finger. The pause for the scan itself follows the spec ("frames should not
+   * be added to the stream" while the capture is taken).
+   */
+  fingerLandingMs?: number;
   /** Preview frames per second (the spec asks for at least 3). */
   streamFps?: number;
+  /** Make all ten prints in the background from the start (one after another), so that the first preview and capture need not wait. */
+  prepareFingers?: boolean;
 }
 
 export interface SbiSimulator {
@@ -78,10 +88,14 @@ export interface SbiSimulator {
   /** RCAPTURE answers sent. */
   readonly captures: number;
   setFault(fault: SbiFault | null): void;
+  /** The next RCAPTURE's fingers come out at this quality (one capture only; then the configured quality again). */
+  setNextQuality(quality: FingerprintQuality): void;
   stop(): Promise<void>;
 }
 
 const DEVICE_ID = '1';
+/** What the preview camera sees of glass with no finger on it: near-white. */
+const EMPTY_GLASS = 236;
 const PPI = 500;
 /** Registration devices are L0 unless an FTM is present (Device Trust); this is software. */
 const CERTIFICATION = 'L0';
@@ -115,6 +129,10 @@ export async function startSbiSimulator(options: SbiSimulatorOptions = {}): Prom
   const fingerHeight = options.fingerHeight ?? 320;
   const captureDelayMs = options.captureDelayMs ?? 50;
   const streamFps = options.streamFps ?? 10;
+  const fingerLandingMs = options.fingerLandingMs ?? 0;
+  let nextQuality: FingerprintQuality | null = null;
+  /** The scan proper: the stream sends nothing meanwhile. */
+  let scanning = false;
   let fault: SbiFault | null = options.fault ?? null;
   const random = createPrng(seed);
   const serialNo = `BALCAOSIM${Math.floor(random() * 1e9).toString().padStart(9, '0')}`;
@@ -137,7 +155,10 @@ export async function startSbiSimulator(options: SbiSimulatorOptions = {}): Prom
   let port = 0;
   const sockets = new Set<net.Socket>();
   const timers = new Set<NodeJS.Timeout>();
-  const fingerCache = new Map<SbiFingerSubType, Uint8Array>();
+  /** Each finger's print, made once, in slices (a 320 × 400 print is most of a second of arithmetic). */
+  const fingerCache = new Map<SbiFingerSubType, Promise<Uint8Array>>();
+  /** The prints made so far, for the preview, which must not wait for any. */
+  const fingerReady = new Map<SbiFingerSubType, Uint8Array>();
 
   const status = (): SbiDeviceStatus => (fault === 'not_registered' ? 'Not Registered' : fault === 'busy' || busy ? 'Busy' : 'Ready');
   const statusError = () => {
@@ -164,15 +185,22 @@ export async function startSbiSimulator(options: SbiSimulatorOptions = {}): Prom
     new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ alg: 'RS256', typ: 'JWT', x5c: [certificateB64] }).sign(key);
   const rogue = async () => (rogueKey ??= (await makeRsaKey()).privateKey);
 
-  const fingerPixels = (finger: SbiFingerSubType): Uint8Array => {
+  const fingerPixels = (finger: SbiFingerSubType, once?: FingerprintQuality): Promise<Uint8Array> => {
+    // A one-off poorer capture of the same finger: same seed, another quality, not cached.
+    if (once !== undefined && once !== quality) return synthesizeFingerprintAsync({ width: fingerWidth, height: fingerHeight, quality: once, seed: seed * 16 + sbiFingerPosition[finger] });
     let pixels = fingerCache.get(finger);
     if (!pixels) {
       // One seed per finger: the same applicant's finger looks the same on every capture, as a real one would.
-      pixels = synthesizeFingerprint({ width: fingerWidth, height: fingerHeight, quality, seed: seed * 16 + sbiFingerPosition[finger] });
+      pixels = synthesizeFingerprintAsync({ width: fingerWidth, height: fingerHeight, quality, seed: seed * 16 + sbiFingerPosition[finger] });
+      pixels.then((made) => fingerReady.set(finger, made)).catch(() => undefined);
       fingerCache.set(finger, pixels);
     }
     return pixels;
   };
+
+  if (options.prepareFingers) {
+    void [...sbiFingerSubTypes].sort((a, b) => sbiFingerPosition[a] - sbiFingerPosition[b]).reduce<Promise<unknown>>((previous, finger) => previous.then(() => fingerPixels(finger)), Promise.resolve()).catch(() => undefined);
+  }
 
   // ---- handlers --------------------------------------------------------------------------
 
@@ -253,21 +281,25 @@ export async function startSbiSimulator(options: SbiSimulatorOptions = {}): Prom
     if (fingers.length === 0) return captureError(SbiErrorCode.countNotSupported, 'Every finger of this slap is an exception');
 
     busy = true;
+    const thisQuality = nextQuality ?? quality;
+    nextQuality = null;
     try {
-      if (captureDelayMs > req.timeout) {
+      if (fingerLandingMs + captureDelayMs > req.timeout) {
         await sleep(req.timeout);
         return captureError(SbiErrorCode.noBiometricObject, 'Unable to detect a biometric object');
       }
+      if (fingerLandingMs > 0) await sleep(fingerLandingMs);
+      scanning = true;
       await sleep(captureDelayMs);
       const captureTime = new Date();
       const biometrics = [];
       let previousHash = bio.previousHash;
       for (const [index, finger] of fingers.entries()) {
-        const pixels = fingerPixels(finger);
+        const pixels = await fingerPixels(finger, thisQuality);
         const png = await sharp(Buffer.from(pixels), { raw: { width: fingerWidth, height: fingerHeight, channels: 1 } })
           .png({ compressionLevel: 6 })
           .toBuffer();
-        const score = Math.max(0, Math.min(100, Math.round(qualityBase[quality] + (random() - 0.5) * 10)));
+        const score = Math.max(0, Math.min(100, Math.round(qualityBase[thisQuality] + (random() - 0.5) * 10)));
         const iso = encodeFingerImageRecord({
           representations: [
             {
@@ -319,6 +351,7 @@ export async function startSbiSimulator(options: SbiSimulatorOptions = {}): Prom
       return json({ biometrics });
     } finally {
       busy = false;
+      scanning = false;
     }
   };
 
@@ -336,7 +369,9 @@ export async function startSbiSimulator(options: SbiSimulatorOptions = {}): Prom
     if (status() === 'Not Registered') return streamError(SbiErrorCode.notRegistered, 'Device not registered');
     if (fault === 'busy') return streamError(SbiErrorCode.busy, 'Device is Busy');
     const timeoutMs = parsed.data.timeout ?? 5 * 60_000; // spec: "by default, the value will be 5 minutes"
-    const preview = slapPreview(sbiSlapFingers[parsed.data.deviceSubId as 1 | 2 | 3]);
+    const slapFingers = sbiSlapFingers[parsed.data.deviceSubId as 1 | 2 | 3];
+    // The prints are made one after another in the background; until one is ready its place shows empty glass.
+    void slapFingers.reduce<Promise<unknown>>((previous, finger) => previous.then(() => fingerPixels(finger)), Promise.resolve()).catch(() => undefined);
     const boundary = 'mosipframe';
     socket.write(
       `HTTP/1.1 200 OK\r\nCache-Control: no-store\r\nContent-Type: multipart/x-mixed-replace; boundary=${boundary}\r\nConnection: close\r\n\r\n`,
@@ -345,9 +380,9 @@ export async function startSbiSimulator(options: SbiSimulatorOptions = {}): Prom
     let sending = false;
     const tick = setInterval(() => {
       // "When the Device Registration Capture API is called the frames should not be added to the stream."
-      if (sending || busy || socket.destroyed) return;
+      if (sending || scanning || socket.destroyed) return;
       sending = true;
-      void previewJpeg(preview, frame++)
+      void previewJpeg(slapPreview(slapFingers), frame++)
         .then((jpeg) => {
           if (socket.destroyed) return;
           socket.write(`--${boundary}\r\nContent-Type: image/jpeg\r\nContent-Length: ${jpeg.length}\r\n\r\n`);
@@ -378,8 +413,10 @@ export async function startSbiSimulator(options: SbiSimulatorOptions = {}): Prom
     const h = Math.floor(fingerHeight / 2);
     const width = w * fingers.length;
     const pixels = new Uint8Array(width * h);
+    pixels.fill(EMPTY_GLASS);
     fingers.forEach((finger, f) => {
-      const source = fingerPixels(finger);
+      const source = fingerReady.get(finger);
+      if (source === undefined) return;
       for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) pixels[y * width + f * w + x] = source[y * 2 * fingerWidth + x * 2] ?? 255;
     });
     return { width, height: h, pixels };
@@ -499,6 +536,9 @@ export async function startSbiSimulator(options: SbiSimulatorOptions = {}): Prom
     },
     setFault(next) {
       fault = next;
+    },
+    setNextQuality(next) {
+      nextQuality = next;
     },
     async stop() {
       for (const timer of timers) clearTimeout(timer);

@@ -41,6 +41,7 @@ import {
   type StuRectangle,
   type StuSetReport,
 } from '../../drivers/wacom-stu/protocol.js';
+import { padLayout, rectToTablet, type PadButton } from '../../drivers/wacom-stu/layout.js';
 import { createPrng } from '../random.js';
 import { generateSignature, type GeneratedSignature } from './strokes.js';
 
@@ -96,6 +97,33 @@ export type StuFault =
 
 export const stuFaults: readonly StuFault[] = ['timeout', 'garbage', 'truncated', 'disconnect_mid_signature', 'busy'];
 
+/**
+ * What the simulated signer does when a capture shows a prompt with buttons
+ * (the host drew one and narrowed the handwriting area to its signing box —
+ * drivers/wacom-stu/layout.ts — and sign() was called):
+ *   sign_accept  signs inside the box, then taps the pad's accept button;
+ *   sign_wait    signs inside the box and waits (the operator accepts on screen);
+ *   dot_accept   an accidental touch — a dot in the box — then taps accept
+ *                (the quality check turns it away);
+ *   sign_clear_sign_accept  signs, taps clear, waits for the prompt to be
+ *                drawn again, signs again and taps accept;
+ *   sign_cancel  signs, then taps cancel.
+ * Without a prompt, sign() writes over the whole pad as before.
+ */
+export type StuSignerScript = 'sign_accept' | 'sign_wait' | 'dot_accept' | 'sign_clear_sign_accept' | 'sign_cancel';
+export const stuSignerScripts: readonly StuSignerScript[] = ['sign_accept', 'sign_wait', 'dot_accept', 'sign_clear_sign_accept', 'sign_cancel'];
+
+/**
+ * The environment variable that picks the script of every simulated pad that
+ * was not given one (e.g. `BALCAO_SIM_STU_SCRIPT=sign_wait` for an
+ * end-to-end run that accepts on screen); read when a prompted capture starts.
+ */
+export const STU_SCRIPT_ENV = 'BALCAO_SIM_STU_SCRIPT';
+
+export function parseStuScript(value: string | undefined): StuSignerScript | null {
+  return stuSignerScripts.find((s) => s === value?.trim()) ?? null;
+}
+
 export interface StuSimulatorOptions {
   model?: StuModel;
   seed?: number;
@@ -118,6 +146,8 @@ export interface StuSimulatorOptions {
   strokes?: number;
   /** Device clock at start (ms) for the 0x34 time count, which wraps at 0xffff [hpp PenDataOption note]. */
   clockStart?: number;
+  /** What the signer does when a prompt with buttons is on the screen (default 'sign_accept'). */
+  script?: StuSignerScript;
 }
 
 export interface StuSimulatorState {
@@ -148,9 +178,23 @@ export interface StuSimulator {
   readonly statusPolls: number;
   /** Pen input reports sent. */
   readonly penReportsSent: number;
+  /** Committed screen images so far (each prompt drawn, each redraw after a clear). */
+  readonly imagesDrawn: number;
+  /** The signer's script for prompted captures. */
+  readonly script: StuSignerScript;
+  setScript(script: StuSignerScript): void;
   setFault(fault: StuFault | null): void;
-  /** The signer writes `frames` (default: the generated signature); resolves after the last report. */
+  /**
+   * The signer writes `frames`; without them, the generated signature — and
+   * when a prompt with buttons is shown (handwriting area narrower than the
+   * screen), the script instead (signature placed inside the box, taps on the
+   * buttons). Resolves after the last report.
+   */
   sign(frames?: readonly PenData[]): Promise<void>;
+  /** A pen tap (down and up) in the middle of a prompt button, with the hover to it and away. */
+  tap(button: PadButton): Promise<void>;
+  /** The generated signature fitted into the prompt's signing box (tablet units). */
+  signatureInBox(): PenData[];
   stop(): Promise<void>;
 }
 
@@ -197,6 +241,9 @@ export function startStuSimulator(device: HidDeviceSide, options: StuSimulatorOp
   });
   let state = defaults();
   let signing: Promise<void> | null = null;
+  let script: StuSignerScript | null = options.script ?? null;
+  const currentScript = (): StuSignerScript => script ?? parseStuScript(process.env[STU_SCRIPT_ENV]) ?? 'sign_accept';
+  let imagesDrawn = 0;
 
   const later = (ms: number, fn: () => void) => {
     const timer = setTimeout(() => {
@@ -323,6 +370,7 @@ export function startStuSimulator(device: HidDeviceSide, options: StuSimulatorOp
         data.copy(full);
         screen.set(decodeScreenImage(full, mode, width, height));
         lastImage = { mode, data };
+        imagesDrawn++;
         drawingUntil = performance.now() + (options.drawMs ?? 0);
         return result(ErrorCode.None);
       }
@@ -393,6 +441,127 @@ export function startStuSimulator(device: HidDeviceSide, options: StuSimulatorOp
     },
   });
 
+  /** Sends pen reports at the pad's rate (or unpaced); `faults` lets 'disconnect_mid_signature' cut it halfway. */
+  async function send(frames: readonly PenData[], faults: boolean): Promise<void> {
+    const interval = 1000 / capability.maxReportRate;
+    const started = performance.now();
+    for (let i = 0; i < frames.length; i++) {
+      if (stopped || !device.isOpen || fault === 'timeout') return;
+      if (faults && fault === 'disconnect_mid_signature' && i === Math.floor(frames.length / 2)) {
+        if (options.onDisconnect) options.onDisconnect();
+        else await device.close();
+        return;
+      }
+      const frame = frames[i] as PenData;
+      device.sendInputReport(penReport(frame));
+      penReportsSent++;
+      ink(frame);
+      if (options.paced === false) {
+        // Let the host run now and then, as the USB stack would.
+        if (i % 32 === 31) await new Promise<void>((resolve) => setImmediate(resolve));
+      } else {
+        const wait = started + (i + 1) * interval - performance.now();
+        if (wait > 1) await sleep(wait);
+      }
+    }
+  }
+
+  /** A person sees a signing box with buttons under it: the host narrowed the handwriting area below the whole screen. */
+  function prompted(): boolean {
+    const a = state.handwritingDisplayArea;
+    return a.left > 0 || a.top > 0 || a.right < width - 1 || a.bottom < height - 1;
+  }
+
+  const tablet = { maxX: capability.tabletMaxX, maxY: capability.tabletMaxY };
+  const layout = padLayout({ width, height });
+  const perMs = capability.maxReportRate / 1000;
+  const clampX = (x: number) => Math.max(0, Math.min(capability.tabletMaxX, Math.round(x)));
+  const clampY = (y: number) => Math.max(0, Math.min(capability.tabletMaxY, Math.round(y)));
+
+  /** The generated signature scaled (same aspect) and centred into the box, with a margin of 8 %. */
+  function signatureInBox(): PenData[] {
+    const box = rectToTablet(layout.box, { width, height }, tablet);
+    const down = signature.frames.filter((f) => f.sw !== 0);
+    const xs = down.map((f) => f.x);
+    const ys = down.map((f) => f.y);
+    const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+    const bw = (box.right - box.left) * 0.84;
+    const bh = (box.bottom - box.top) * 0.84;
+    const k = Math.min(bw / Math.max(1, x1 - x0), bh / Math.max(1, y1 - y0));
+    const cx = (box.left + box.right) / 2 - ((x0 + x1) / 2) * k;
+    const cy = (box.top + box.bottom) / 2 - ((y0 + y1) / 2) * k;
+    // The last frame (rdy = 0) stays where the pen left, as in the generated one.
+    return signature.frames.map((f) => ({ ...f, x: clampX(cx + f.x * k), y: clampY(cy + f.y * k) }));
+  }
+
+  /** An accidental touch: the pen rests 30 ms on one spot in the box. */
+  function dotFrames(): PenData[] {
+    const box = rectToTablet(layout.box, { width, height }, tablet);
+    const x = clampX((box.left + box.right) / 2);
+    const y = clampY((box.top + box.bottom) / 2);
+    const n = Math.max(2, Math.round(30 * perMs));
+    return [
+      { rdy: true, sw: 0, pressure: 0, x, y },
+      ...Array.from({ length: n }, (): PenData => ({ rdy: true, sw: 1, pressure: Math.round(capability.tabletMaxPressure * 0.35), x, y })),
+      { rdy: true, sw: 0, pressure: 0, x, y },
+      { rdy: false, sw: 0, pressure: 0, x, y },
+    ];
+  }
+
+  /** Hover from `from` (or from just below the button) to the middle of the button, down ~40 ms, lift and leave. */
+  function tapFrames(button: PadButton, from: { x: number; y: number } | null): PenData[] {
+    const r = rectToTablet(layout.buttons[button], { width, height }, tablet);
+    const x = (r.left + r.right) / 2;
+    const y = (r.top + r.bottom) / 2;
+    const start = from ?? { x, y: Math.min(capability.tabletMaxY, r.bottom + (r.bottom - r.top)) };
+    const frames: PenData[] = [];
+    const hoverN = Math.max(2, Math.round(250 * perMs));
+    for (let i = 0; i < hoverN; i++) {
+      const t = i / (hoverN - 1);
+      frames.push({ rdy: true, sw: 0, pressure: 0, x: clampX(start.x + (x - start.x) * t), y: clampY(start.y + (y - start.y) * t) });
+    }
+    const downN = Math.max(2, Math.round(40 * perMs));
+    for (let i = 0; i < downN; i++) {
+      const jitter = (random() - 0.5) * 4;
+      frames.push({ rdy: true, sw: 1, pressure: Math.round(capability.tabletMaxPressure * (0.3 + 0.2 * Math.sin((Math.PI * (i + 1)) / (downN + 1)))), x: clampX(x + jitter), y: clampY(y + jitter) });
+    }
+    frames.push({ rdy: true, sw: 0, pressure: 0, x: clampX(x), y: clampY(y) });
+    frames.push({ rdy: false, sw: 0, pressure: 0, x: clampX(x), y: clampY(y) });
+    return frames;
+  }
+
+  /** From the last frame of a signature, still in proximity, to the button. */
+  function thenTap(frames: PenData[], button: PadButton): PenData[] {
+    const written = frames.slice(0, -1); // drop the leaving frame: the hand goes on to the button
+    const last = written[written.length - 1];
+    return [...written, ...tapFrames(button, last ? { x: last.x, y: last.y } : null)];
+  }
+
+  async function waitForRedraw(after: number): Promise<void> {
+    const until = performance.now() + 10_000;
+    while (imagesDrawn <= after && !stopped && device.isOpen && performance.now() < until) await sleep(5);
+  }
+
+  async function runScript(): Promise<void> {
+    switch (currentScript()) {
+      case 'sign_accept':
+        return send(thenTap(signatureInBox(), 'accept'), true);
+      case 'sign_wait':
+        return send(signatureInBox(), true);
+      case 'dot_accept':
+        return send(thenTap(dotFrames(), 'accept'), true);
+      case 'sign_cancel':
+        return send(thenTap(signatureInBox(), 'cancel'), true);
+      case 'sign_clear_sign_accept': {
+        const drawn = imagesDrawn;
+        await send(thenTap(signatureInBox(), 'clear'), true);
+        // A person waits to see the prompt back before signing again.
+        await waitForRedraw(drawn);
+        return send(thenTap(signatureInBox(), 'accept'), true);
+      }
+    }
+  }
+
   const simulator: StuSimulator = {
     model,
     information,
@@ -413,39 +582,33 @@ export function startStuSimulator(device: HidDeviceSide, options: StuSimulatorOp
     get penReportsSent() {
       return penReportsSent;
     },
+    get imagesDrawn() {
+      return imagesDrawn;
+    },
+    get script() {
+      return currentScript();
+    },
+    setScript(next) {
+      script = next;
+    },
     setFault(next) {
       fault = next;
     },
-    sign(frames = signature.frames) {
+    sign(frames) {
       if (signing !== null) return signing;
       const run = async () => {
-        const interval = 1000 / capability.maxReportRate;
-        const started = performance.now();
-        for (let i = 0; i < frames.length; i++) {
-          if (stopped || !device.isOpen || fault === 'timeout') return;
-          if (fault === 'disconnect_mid_signature' && i === Math.floor(frames.length / 2)) {
-            if (options.onDisconnect) options.onDisconnect();
-            else await device.close();
-            return;
-          }
-          const frame = frames[i] as PenData;
-          device.sendInputReport(penReport(frame));
-          penReportsSent++;
-          ink(frame);
-          if (options.paced === false) {
-            // Let the host run now and then, as the USB stack would.
-            if (i % 32 === 31) await new Promise<void>((resolve) => setImmediate(resolve));
-          } else {
-            const wait = started + (i + 1) * interval - performance.now();
-            if (wait > 1) await sleep(wait);
-          }
-        }
+        if (frames !== undefined || !prompted()) return send(frames ?? signature.frames, true);
+        await runScript();
       };
       signing = run().finally(() => {
         signing = null;
       });
       return signing;
     },
+    tap(button) {
+      return send(tapFrames(button, null), false);
+    },
+    signatureInBox,
     async stop() {
       stopped = true;
       unserve();

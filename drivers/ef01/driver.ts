@@ -201,7 +201,7 @@ export class Ef01Driver {
    * 256 × 288 at 500 ppi. Raises the baud for the upload if asked, and
    * restores it afterwards, also on failure.
    */
-  async capture(): Promise<RawFingerprintCapture> {
+  async capture(options: { onFingerDetected?(): void } = {}): Promise<RawFingerprintCapture> {
     const stats = emptyStats();
     const started = performance.now();
     const written0 = this.totals.bytesWritten;
@@ -223,6 +223,8 @@ export class Ef01Driver {
       await sleep(this.options.pollIntervalMs);
     }
 
+    // The image is in the module's buffer: what is left is the upload (the live preview shows "reading").
+    options.onFingerDetected?.();
     const originalN = parameters.baudMultiplier;
     const raise = this.options.uploadBaudMultiplier !== null && this.options.uploadBaudMultiplier !== originalN;
     let packed: Uint8Array;

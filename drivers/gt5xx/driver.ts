@@ -57,6 +57,8 @@ export interface Gt5xxDriverOptions {
 export interface CaptureOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Called once CaptureFinger has taken the image, before the transfer (for a live preview's "reading" phase). */
+  onFingerDetected?(): void;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -268,6 +270,7 @@ export class Gt5xxDriver {
           if (performance.now() >= deadline) throw liftedError();
         }
       }
+      options.onFingerDetected?.();
       const before = await this.toTransferBaud();
       try {
         sent = (await this.exchange(Command.GetImage, 0, IMAGE_BYTES)).data;

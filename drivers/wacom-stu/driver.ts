@@ -7,6 +7,8 @@
 import type { DeviceIdentity, PenSample, RawSignatureCapture, TabletGeometry } from '../capture.js';
 import { DeviceError, isDeviceError } from '../errors.js';
 import type { HidLink } from '../transport/hid-link.js';
+import { buttonAt, type PadButton, type PadLayout } from './layout.js';
+import { renderPrompt, type PadPrompt } from './prompt.js';
 import {
   DEFAULT_UNITS_PER_INCH,
   EndImageDataFlag,
@@ -45,6 +47,8 @@ import {
 
 /** One pen report as captured. */
 export type { PenSample, RawSignatureCapture, TabletGeometry } from '../capture.js';
+export type { PadButton, PadLayout } from './layout.js';
+export type { PadPrompt } from './prompt.js';
 
 export interface StuOpenResult {
   identity: DeviceIdentity;
@@ -88,6 +92,37 @@ export interface CaptureOptions {
   deviceTime?: boolean;
   /** Switch inking off on the pad's screen afterwards; default true. */
   inkingOffAfter?: boolean;
+  /**
+   * Every sample kept for the signature, as it arrives and in the order of
+   * `samples` (one call per element; the pen on a pad button is not kept —
+   * see `buttons`). Called on the input report's own turn: the ink's way to
+   * the screen starts here. A listener that throws is ignored.
+   */
+  onSample?: (sample: PenSample, geometry: TabletGeometry) => void;
+  /** Called once the capture listens and inking is on: the signer may write now. */
+  onStarted?: () => void;
+  /**
+   * Buttons drawn on the pad's screen (showPrompt's layout): a pen that goes
+   * down inside a button and lifts without leaving it is a press, reported
+   * here; those samples are not part of the signature.
+   */
+  buttons?: { layout: PadLayout; onPress(button: PadButton): void };
+  /** Called when clearInk() wipes the samples so far (at the moment they are dropped). */
+  onCleared?: () => void;
+}
+
+/** The prompt on the pad's screen, kept to redraw it when the ink is cleared. */
+interface ShownPrompt {
+  image: StuScreenImage;
+  mode: StuImageMode;
+  layout: PadLayout;
+}
+
+/** What clearInk() needs from the capture in progress. */
+interface ActiveCapture {
+  /** Drops the samples so far and ignores new ones until resume(). */
+  pause(): void;
+  resume(): void;
 }
 
 export interface ImageWriteStats {
@@ -117,6 +152,9 @@ export function tabletToMm(point: { x: number; y: number }, tablet: Pick<TabletG
 export class StuDriver {
   private readonly options: Required<StuDriverOptions>;
   private opened: StuOpenResult | null = null;
+  private prompt: ShownPrompt | null = null;
+  private active: ActiveCapture | null = null;
+  private clearing: Promise<void> | null = null;
 
   constructor(
     readonly link: HidLink,
@@ -267,6 +305,60 @@ export class StuDriver {
   }
 
   /**
+   * Draws a prompt (title, lines, signing box, accept / clear / cancel
+   * buttons; ./prompt.ts) and limits ink to the signing box with
+   * HandwritingDisplayArea (0x2A) so the pen on a button leaves no ink. The
+   * image goes in `mode` ('auto': the pad's richest, as writeImage picks).
+   * Returns where the box and buttons are, for captureSignature's `buttons`.
+   */
+  async showPrompt(prompt: PadPrompt, mode: StuImageMode | 'auto' = 'auto'): Promise<PadLayout> {
+    const { capability } = this.opened ?? (await this.open());
+    const { image, layout } = await renderPrompt(prompt, { width: capability.screenWidth, height: capability.screenHeight });
+    const stats = await this.writeImage(image, mode);
+    await this.setHandwritingDisplayArea(layout.box);
+    this.prompt = { image, mode: stats.mode, layout };
+    return layout;
+  }
+
+  /** The prompt shown by showPrompt, or null. */
+  get shownPrompt(): PadLayout | null {
+    return this.prompt?.layout ?? null;
+  }
+
+  /** Takes the prompt down: ink allowed on the whole screen again, the screen blank (nothing of the last signer left on it). */
+  async hidePrompt(): Promise<void> {
+    const capability = this.opened?.capability;
+    this.prompt = null;
+    if (capability) await this.setHandwritingDisplayArea({ left: 0, top: 0, right: capability.screenWidth - 1, bottom: capability.screenHeight - 1 });
+    await this.clearScreen();
+  }
+
+  /**
+   * Wipes the ink: during a capture its samples so far are dropped at once
+   * (and `onCleared` called), the screen is cleared (ClearScreen 0x20, quick
+   * even where the redraw is slow) and the prompt, if any, drawn again;
+   * pen reports that arrive meanwhile are not kept (the pad shows their ink
+   * under an image about to replace it). Calls made while one runs share it.
+   */
+  clearInk(): Promise<void> {
+    if (this.clearing !== null) return this.clearing;
+    const active = this.active;
+    active?.pause();
+    const run = async () => {
+      try {
+        await this.clearScreen();
+        if (this.prompt !== null) await this.writeImage(this.prompt.image, this.prompt.mode);
+      } finally {
+        active?.resume();
+      }
+    };
+    this.clearing = run().finally(() => {
+      this.clearing = null;
+    });
+    return this.clearing;
+  }
+
+  /**
    * Collects pen reports until the signature is done (`until`, or `idleMs`
    * after the last ink), the caller aborts ('cancelled'), `timeoutMs` passes
    * ('timeout'), the pad goes away ('disconnected') or sends something that is
@@ -301,6 +393,29 @@ export class StuDriver {
     let seq = { last: 0, offset: 0, seen: false };
     let inked = false;
     let lastInkAt = 0;
+    const geometry: TabletGeometry = { maxX: capability.tabletMaxX, maxY: capability.tabletMaxY, maxPressure: capability.tabletMaxPressure, unitsPerInch: capability.resolution || DEFAULT_UNITS_PER_INCH };
+    /** The pen-down run in progress: on a button (a press if it lifts there), ink, or none. */
+    let run: { button: PadButton; inside: boolean } | 'ink' | null = null;
+    let paused = false;
+    let hostStartAt = hostStart;
+    const active: ActiveCapture = {
+      pause: () => {
+        paused = true;
+        samples.length = 0;
+        firstTime = null;
+        inked = false;
+        run = null;
+        try {
+          options.onCleared?.();
+        } catch {
+          // The listener's failure is not the pad's.
+        }
+      },
+      resume: () => {
+        paused = false;
+        hostStartAt = performance.now();
+      },
+    };
 
     const unwrap = (state: { last: number; offset: number }, value: number) => {
       if (value < state.last && state.last - value > 0x8000) state.offset += 0x10000;
@@ -326,7 +441,35 @@ export class StuDriver {
         const e = error as DeviceError;
         return finish({ ok: false, error: new DeviceError('protocol', `${e.message.replace(/\.$/, '')} — from ${this.link.description} during a signature capture (after ${samples.length} samples).`) });
       }
-      if (decoded.kind !== 'pen') return;
+      if (decoded.kind !== 'pen' || paused) return;
+      const pen = decoded.pen;
+      if (options.buttons !== undefined) {
+        const down = pen.rdy && pen.sw !== 0;
+        const at = tabletToScreen(pen, capability);
+        if (down) {
+          if (run === null) {
+            const button = buttonAt(options.buttons.layout, at);
+            run = button !== null ? { button, inside: true } : 'ink';
+          } else if (run !== 'ink' && buttonAt(options.buttons.layout, at) !== run.button) {
+            run.inside = false;
+          }
+          if (run !== 'ink') return;
+        } else if (run !== null) {
+          const press = run;
+          run = null;
+          if (press !== 'ink') {
+            // The lift ends a tap: not part of the signature either.
+            if (press.inside && (!pen.rdy || buttonAt(options.buttons.layout, at) === press.button)) {
+              try {
+                options.buttons.onPress(press.button);
+              } catch {
+                // As for onSample.
+              }
+            }
+            return;
+          }
+        }
+      }
       // The first pen report decides the clock: the pad's 1 ms time count (0x34) where it sends one, else ours.
       if (samples.length === 0) timeSource = decoded.timeCount !== null ? 'device' : 'host';
       let t: number;
@@ -335,7 +478,7 @@ export class StuDriver {
         firstTime ??= unwrapped;
         t = unwrapped - firstTime;
       } else {
-        t = performance.now() - hostStart;
+        t = performance.now() - hostStartAt;
       }
       let sequence: number | null = null;
       if (decoded.sequence !== null) {
@@ -344,6 +487,13 @@ export class StuDriver {
       }
       const sample: PenSample = { t, sequence, rdy: decoded.pen.rdy, sw: decoded.pen.sw, pressure: decoded.pen.pressure, x: decoded.pen.x, y: decoded.pen.y };
       samples.push(sample);
+      if (options.onSample) {
+        try {
+          options.onSample(sample, geometry);
+        } catch {
+          // A slow or broken listener must not lose the signature.
+        }
+      }
       if (sample.sw !== 0) {
         inked = true;
         lastInkAt = performance.now();
@@ -387,10 +537,16 @@ export class StuDriver {
 
     let inkingOn = false;
     let exchangeFailed = false;
+    this.active = active;
     try {
       if (!done) {
         await this.set(commands.inkingMode(true), 'InkingMode on');
         inkingOn = true;
+        try {
+          if (!done) options.onStarted?.();
+        } catch {
+          // Only a hint to whoever waits to write.
+        }
       }
     } catch (error) {
       exchangeFailed = true;
@@ -398,6 +554,9 @@ export class StuDriver {
     }
 
     const result = await outcome;
+    if (this.active === active) this.active = null;
+    // A clear still redrawing the prompt finishes before the pad is told anything else.
+    await this.clearing?.catch(() => undefined);
     clearTimeout(overall);
     if (idleTimer) clearInterval(idleTimer);
     offInput();
@@ -413,7 +572,7 @@ export class StuDriver {
       kind: 'signature',
       device: opened.identity,
       samples,
-      tablet: { maxX: capability.tabletMaxX, maxY: capability.tabletMaxY, maxPressure: capability.tabletMaxPressure, unitsPerInch: capability.resolution || DEFAULT_UNITS_PER_INCH },
+      tablet: geometry,
       screen: { width: capability.screenWidth, height: capability.screenHeight },
       timeSource,
       capturedAt: new Date().toISOString(),
@@ -423,6 +582,7 @@ export class StuDriver {
   /** Nothing to release but listeners, which each call removes itself; the link is the caller's to close. */
   close(): void {
     this.opened = null;
+    this.prompt = null;
   }
 
   // -------------------------------------------------------------------------

@@ -10,6 +10,8 @@ export interface StationSource {
   config?: string;
   demo?: boolean;
   dataDir?: string;
+  /** Demo profile: where its agency simulator listens (app/station/demo-agency.ts); default the demo config's. */
+  agencyUrl?: string;
 }
 
 /** Exit codes a script can act on. */
@@ -30,7 +32,7 @@ export function resolveConfig(source: StationSource): StationConfig {
     const config = loadConfigFile(source.config);
     return source.demo === true ? { ...config, demo: true } : config;
   }
-  if (source.demo === true) return demoConfig({ dataDir: source.dataDir ?? '.balcao/demo' });
+  if (source.demo === true) return demoConfig({ dataDir: source.dataDir ?? '.balcao/demo', ...(source.agencyUrl !== undefined ? { agencyUrl: source.agencyUrl } : {}) });
   throw new CliError('Say which station to run: --config <file>, or --demo [--data-dir <dir>] for the demo profile.', exitCodes.usage);
 }
 

@@ -4,6 +4,7 @@ import { startWebShell } from '../web/shell.js';
 import { demoAccounts, demoPassword } from '../../app/station/demo.js';
 import { CliError, exitCodes, openStationFor, type StationSource } from './open-station.js';
 import { rendererDir } from './paths.js';
+import { pickAgencyPort, startDemoAgency, type DemoAgency } from '../../app/station/demo-agency.js';
 
 export interface ServeOptions extends StationSource {
   port: number;
@@ -19,7 +20,10 @@ export async function serve(options: ServeOptions, signal: AbortSignal): Promise
   if (!existsSync(path.join(dir, 'index.html'))) {
     throw new CliError(`The UI is not built (${dir} has no index.html): run \`npm run build\`.`, exitCodes.failure);
   }
-  const station = await openStationFor(options);
+  // The demo profile brings its own agency (simulator) so that an enrolment reaches an ACCEPTED receipt.
+  const demoProfile = options.demo === true && options.config === undefined;
+  const agencyUrl = demoProfile ? `http://127.0.0.1:${await pickAgencyPort()}/` : undefined;
+  const station = await openStationFor({ ...options, ...(agencyUrl !== undefined ? { agencyUrl } : {}) });
   let shell;
   try {
     shell = await startWebShell({ station, port: options.port, rendererDir: dir });
@@ -38,11 +42,27 @@ export async function serve(options: ServeOptions, signal: AbortSignal): Promise
   process.stderr.write(`${notes.join('\n')}\n`);
   process.stdout.write(`${shell.url}\n`);
 
+  // After the address is out: the login screen does not wait for the simulator (first run makes an RSA key).
+  let agency: Promise<DemoAgency | null> = Promise.resolve(null);
+  if (demoProfile) {
+    agency = startDemoAgency(station.config).then(
+      (started) => {
+        process.stderr.write(`Agency simulator (demo): ${started.url}\n`);
+        return started;
+      },
+      (error: unknown) => {
+        process.stderr.write(`The demo's agency simulator did not start (${(error as Error).message}); packets wait in the outbox until an agency answers.\n`);
+        return null;
+      },
+    );
+  }
+
   await new Promise<void>((resolve) => {
     if (signal.aborted) resolve();
     else signal.addEventListener('abort', () => resolve(), { once: true });
   });
   await shell.close();
   station.close();
+  await (await agency)?.stop();
   return exitCodes.ok;
 }

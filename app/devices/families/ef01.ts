@@ -50,7 +50,13 @@ export const ef01Adapter: FamilyAdapter<RawFingerprintCapture> = {
     return {
       identity,
       // The EF01 driver cannot be interrupted mid-exchange; a capture ends by itself within CAPTURE_TIMEOUT_MS.
-      capture: () => driver.capture(),
+      // No live image: the module sends its one image at serial speed (36 864 bytes, ~3 s at 115 200 baud), so the
+      // preview gets phases only — waiting for the finger, then reading once GenImg has it.
+      capture: (_signal, request) => {
+        options.simulatePresentation?.(request?.finger ? { position: request.finger.position } : {});
+        request?.onPreview?.({ phase: 'waiting', image: null });
+        return driver.capture({ onFingerDetected: () => request?.onPreview?.({ phase: 'reading', image: null }) });
+      },
       async testCapture() {
         options.simulatePresentation?.();
         const started = performance.now();

@@ -48,7 +48,9 @@ export const esclAdapter: FamilyAdapter<RawPageScan> = {
     };
     return {
       identity,
-      async capture(signal) {
+      async capture(signal, request) {
+        // A simulated scanner gets the kind of document the flow scans (card, passport page, A4) on its glass.
+        options.simulatePresentation?.(request?.paper ? { paper: request.paper } : {});
         const { page, dpi } = await scanOne(SCAN_DPI, true, signal);
         const meta = await sharp(page.bytes).metadata();
         return { kind: 'page', device: identity, bytes: page.bytes, mediaType: page.contentType, width: meta.width ?? 0, height: meta.height ?? 0, ppi: dpi, scannedAt: new Date().toISOString() };

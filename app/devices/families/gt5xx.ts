@@ -44,7 +44,13 @@ export const gt5xxAdapter: FamilyAdapter<RawFingerprintCapture> = {
     }
     return {
       identity,
-      capture: (signal) => driver.capture({ signal }),
+      // Phases only for the preview: GetRawImage (160 × 120, 19 200 bytes) takes ~1.7 s at 115 200 baud, far below
+      // a live rate, and it would hold the line the capture needs.
+      capture: (signal, request) => {
+        options.simulatePresentation?.(request?.finger ? { position: request.finger.position } : {});
+        request?.onPreview?.({ phase: 'waiting', image: null });
+        return driver.capture({ signal, onFingerDetected: () => request?.onPreview?.({ phase: 'reading', image: null }) });
+      },
       async testCapture(signal) {
         options.simulatePresentation?.();
         const started = performance.now();

@@ -5,11 +5,17 @@
  * RCAPTURE. The hash chain is checked by the client and a broken one refused;
  * device signatures are checked only against keys the station trusts (none
  * configured yet: signatureVerified stays false, and says so).
+ *
+ * A flow capture of one finger (CaptureRequest.finger) asks RCAPTURE for that
+ * finger alone from the slap that holds it; with a preview listener it runs
+ * STREAM on the same slap meanwhile and forwards every frame (JPEG → grey).
  */
-import type { RawSlapCapture } from '../../../drivers/capture.js';
+import sharp from 'sharp';
+import type { GreyImage, RawSlapCapture } from '../../../drivers/capture.js';
 import { DeviceError } from '../../../drivers/errors.js';
 import { SbiClient, discoverSbiServices, sbiCaptureToRaw } from '../../../drivers/sbi/driver.js';
-import type { FamilyAdapter } from '../adapter.js';
+import { sbiFingerPosition, sbiSlapFingers, type SbiFingerSubType } from '../../../drivers/sbi/protocol.js';
+import type { CaptureRequest, FamilyAdapter, PreviewFrame } from '../adapter.js';
 import { greyToPngBase64 } from '../png.js';
 
 /** The device's own capture timeout sent in RCAPTURE: time for a person to place four fingers. */
@@ -17,6 +23,25 @@ const CAPTURE_TIMEOUT_MS = 20_000;
 const REQUEST_TIMEOUT_MS = 5_000;
 /** deviceSubId 1 = left slap (SBI 0.9.5 "bio.deviceSubId"). */
 const LEFT_SLAP = 1;
+/** How long the flow waits for the first STREAM frame before it asks for the capture anyway (a device may not stream). */
+const FIRST_FRAME_WAIT_MS = 1500;
+/** The preview JPEGs are the slap at half the capture resolution (ours: the simulator's; real devices vary). */
+const PREVIEW_PPI = 250;
+
+/** The slap (deviceSubId) and bioSubType that hold an ISO/IEC 19794-4 finger position. */
+export function sbiFingerFor(position: number): { deviceSubId: 1 | 2 | 3; bioSubType: SbiFingerSubType } | null {
+  const entry = (Object.entries(sbiFingerPosition) as [SbiFingerSubType, number][]).find(([, p]) => p === position);
+  if (entry === undefined) return null;
+  const bioSubType = entry[0];
+  const deviceSubId = (([1, 2, 3] as const).find((id) => sbiSlapFingers[id].includes(bioSubType)) ?? LEFT_SLAP) as 1 | 2 | 3;
+  return { deviceSubId, bioSubType };
+}
+
+async function jpegToGrey(jpeg: Buffer): Promise<GreyImage> {
+  const { data, info } = await sharp(jpeg).greyscale().raw().toBuffer({ resolveWithObject: true });
+  const pixels = info.channels === 1 ? new Uint8Array(data) : Uint8Array.from({ length: info.width * info.height }, (_, i) => data[i * info.channels] ?? 0);
+  return { width: info.width, height: info.height, ppi: PREVIEW_PPI, pixels };
+}
 
 export const sbiAdapter: FamilyAdapter<RawSlapCapture> = {
   family: 'sbi',
@@ -36,11 +61,27 @@ export const sbiAdapter: FamilyAdapter<RawSlapCapture> = {
     const info = (await client.info()).find((i) => String(i.deviceInfo.deviceId) === String(finger.deviceId)) ?? (await client.info())[0];
     const digital = info?.digitalId ?? null;
     const identity = { family: 'sbi', make: digital?.make ?? 'unknown', model: digital?.model ?? 'unknown', serial: digital?.serialNo ?? null, firmware: info?.deviceInfo.firmware ?? null };
-    const slap = async (signal: AbortSignal): Promise<RawSlapCapture> => {
-      const result = await client.rcapture({ deviceId: String(finger.deviceId), deviceSubId: LEFT_SLAP, timeoutMs: CAPTURE_TIMEOUT_MS }, signal);
-      const fingers = result.captures.map((c) => ({ ...sbiCaptureToRaw(c), position: c.bioSubType, deviceQuality: c.qualityScore }));
-      if (fingers.length === 0) throw new DeviceError('refused', `The SBI device at ${base} answered RCAPTURE with no fingers.`);
-      return { kind: 'slap', device: identity, fingers, capturedAt: new Date().toISOString() };
+    const deviceId = String(finger.deviceId);
+
+    const slap = async (signal: AbortSignal, request?: CaptureRequest): Promise<RawSlapCapture> => {
+      const wanted = request?.finger ? sbiFingerFor(request.finger.position) : null;
+      if (request?.finger && wanted === null) throw new DeviceError('refused', `Finger position ${request.finger.position} is not one an SBI slap device captures (1–10).`);
+      options.simulatePresentation?.(request?.finger ? { position: request.finger.position } : {});
+      const deviceSubId = wanted?.deviceSubId ?? LEFT_SLAP;
+      const preview = request?.onPreview ? startPreview(client, deviceId, deviceSubId, request.onPreview, signal) : null;
+      try {
+        if (preview) await preview.firstFrame;
+        preview?.capturing();
+        const result = await client.rcapture(
+          { deviceId, deviceSubId, timeoutMs: CAPTURE_TIMEOUT_MS, ...(wanted ? { bioSubType: [wanted.bioSubType], count: 1 } : {}) },
+          signal,
+        );
+        const fingers = result.captures.map((c) => ({ ...sbiCaptureToRaw(c), position: c.bioSubType, deviceQuality: c.qualityScore }));
+        if (fingers.length === 0) throw new DeviceError('refused', `The SBI device at ${base} answered RCAPTURE with no fingers.`);
+        return { kind: 'slap', device: identity, fingers, capturedAt: new Date().toISOString() };
+      } finally {
+        await preview?.stop();
+      }
     };
     return {
       identity,
@@ -55,3 +96,48 @@ export const sbiAdapter: FamilyAdapter<RawSlapCapture> = {
     };
   },
 };
+
+/**
+ * STREAM on the slap while the capture runs: each JPEG frame decoded to grey
+ * and handed on in order (a frame still decoding when the next arrives makes
+ * that one wait; none is dropped). A stream that fails ends the preview, not
+ * the capture: the device may simply not stream.
+ */
+function startPreview(client: SbiClient, deviceId: string, deviceSubId: number, onPreview: (frame: PreviewFrame) => void, signal: AbortSignal) {
+  const controller = new AbortController();
+  const forward = () => controller.abort();
+  signal.addEventListener('abort', forward, { once: true });
+  let phase: PreviewFrame['phase'] = 'waiting';
+  let chain = Promise.resolve();
+  let gotFirst: () => void = () => undefined;
+  const first = new Promise<void>((resolve) => {
+    gotFirst = resolve;
+  });
+  const waitCap = setTimeout(gotFirst, FIRST_FRAME_WAIT_MS);
+  onPreview({ phase: 'waiting', image: null });
+  const running = client
+    .stream({ deviceId, deviceSubId, timeoutMs: CAPTURE_TIMEOUT_MS + REQUEST_TIMEOUT_MS, signal: controller.signal }, (frame) => {
+      chain = chain.then(async () => {
+        if (controller.signal.aborted) return;
+        const image = await jpegToGrey(frame.jpeg).catch(() => null);
+        if (image !== null && !controller.signal.aborted) onPreview({ phase, image });
+        gotFirst();
+      });
+    })
+    .catch(() => undefined)
+    .finally(() => gotFirst());
+  return {
+    firstFrame: first,
+    capturing() {
+      phase = 'reading';
+      onPreview({ phase: 'reading', image: null });
+    },
+    async stop() {
+      clearTimeout(waitCap);
+      controller.abort();
+      signal.removeEventListener('abort', forward);
+      await running;
+      await chain;
+    },
+  };
+}

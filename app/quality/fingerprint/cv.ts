@@ -164,7 +164,7 @@ export interface BlurScratch {
   packed: Float64Array;
   /**
    * Vertical-pass result, Σ k·p in units of 1/256, already packed for the horizontal pass: rows 2q and
-   * 2q + 1 (gaussianBlur8u) or 3q … 3q + 2 (gaussianBlurBinary8u) share row q of this buffer.
+   * 2q + 1 share row q of this buffer (gaussianBlur8u only).
    */
   vertical: Float64Array;
   /** Vertical running sums of one output row, three columns per double. */
@@ -182,6 +182,10 @@ export interface BlurScratch {
   near: Int32Array;
   far: Int32Array;
   farOffsets: Int32Array;
+  /** Positions of the edges (0/1 changes) in one padded binary row (gaussianBlurBinary8u). */
+  edges: Int32Array;
+  /** Per packed column, how many row changes the vertical window holds (gaussianBlurBinary8u). */
+  live: Int32Array;
 }
 
 export function blurScratch(width: number, height: number, maxKernel: number): BlurScratch {
@@ -190,7 +194,7 @@ export function blurScratch(width: number, height: number, maxKernel: number): B
     width,
     height,
     maxKernel,
-    // Three columns per double for gaussianBlur8u, five for gaussianBlurBinary8u.
+    // Three columns per double.
     packed: new Float64Array(w3 * height),
     vertical: new Float64Array(Math.ceil(height / 2) * width),
     acc: new Float64Array(w3),
@@ -202,6 +206,8 @@ export function blurScratch(width: number, height: number, maxKernel: number): B
     near: new Int32Array(maxKernel),
     far: new Int32Array(maxKernel),
     farOffsets: new Int32Array(maxKernel),
+    edges: new Int32Array(width + maxKernel),
+    live: new Int32Array(w3),
   };
 }
 
@@ -249,23 +255,42 @@ const LANE25 = 2 ** 25;
 const INV25 = 2 ** -25;
 
 /**
- * acc[j] += Σ_t w_t · (src[near_t + j] − src[far_t + j]) for j < len: one slide of the kernel. The terms go
+ * acc[j] += Σ_t w_t · (src[near_t + j] − src[far_t + j]) for start ≤ j < end: one slide of the kernel. The terms go
  * four at a time so that acc is loaded and stored once per four terms. Exact: integers below 2⁵³.
  */
-function addSteps(acc: Float64Array, src: Float64Array, len: number, near: Int32Array, far: Int32Array, weights: Int32Array, nt: number): void {
+function addSteps(acc: Float64Array, src: Float64Array, start: number, end: number, near: Int32Array, far: Int32Array, weights: Int32Array, nt: number): void {
   let t = 0;
+  for (; t + 8 <= nt; t += 8) {
+    const a0 = near[t]!, b0 = far[t]!, w0 = weights[t]!;
+    const a1 = near[t + 1]!, b1 = far[t + 1]!, w1 = weights[t + 1]!;
+    const a2 = near[t + 2]!, b2 = far[t + 2]!, w2 = weights[t + 2]!;
+    const a3 = near[t + 3]!, b3 = far[t + 3]!, w3 = weights[t + 3]!;
+    const a4 = near[t + 4]!, b4 = far[t + 4]!, w4 = weights[t + 4]!;
+    const a5 = near[t + 5]!, b5 = far[t + 5]!, w5 = weights[t + 5]!;
+    const a6 = near[t + 6]!, b6 = far[t + 6]!, w6 = weights[t + 6]!;
+    const a7 = near[t + 7]!, b7 = far[t + 7]!, w7 = weights[t + 7]!;
+    for (let j = start; j < end; j++) {
+      acc[j] =
+        acc[j]! +
+        (w0 * (src[a0 + j]! - src[b0 + j]!) +
+          w1 * (src[a1 + j]! - src[b1 + j]!) +
+          w2 * (src[a2 + j]! - src[b2 + j]!) +
+          w3 * (src[a3 + j]! - src[b3 + j]!) +
+          (w4 * (src[a4 + j]! - src[b4 + j]!) + w5 * (src[a5 + j]! - src[b5 + j]!) + w6 * (src[a6 + j]! - src[b6 + j]!) + w7 * (src[a7 + j]! - src[b7 + j]!)));
+    }
+  }
   for (; t + 4 <= nt; t += 4) {
     const a0 = near[t]!, b0 = far[t]!, w0 = weights[t]!;
     const a1 = near[t + 1]!, b1 = far[t + 1]!, w1 = weights[t + 1]!;
     const a2 = near[t + 2]!, b2 = far[t + 2]!, w2 = weights[t + 2]!;
     const a3 = near[t + 3]!, b3 = far[t + 3]!, w3 = weights[t + 3]!;
-    for (let j = 0; j < len; j++) {
+    for (let j = start; j < end; j++) {
       acc[j] = acc[j]! + (w0 * (src[a0 + j]! - src[b0 + j]!) + w1 * (src[a1 + j]! - src[b1 + j]!) + w2 * (src[a2 + j]! - src[b2 + j]!) + w3 * (src[a3 + j]! - src[b3 + j]!));
     }
   }
   for (; t < nt; t++) {
     const a = near[t]!, b = far[t]!, w = weights[t]!;
-    for (let j = 0; j < len; j++) acc[j] = acc[j]! + w * (src[a + j]! - src[b + j]!);
+    for (let j = start; j < end; j++) acc[j] = acc[j]! + w * (src[a + j]! - src[b + j]!);
   }
 }
 
@@ -357,7 +382,7 @@ export function gaussianBlur8u(src: Uint8Array, dst: Uint8Array, width: number, 
       near[t] = rowIndex[y + offsets[t]!]!;
       far[t] = rowIndex[y + n - offsets[t]!]!;
     }
-    addSteps(acc, pk, w3, near, far, weights, nt);
+    addSteps(acc, pk, 0, w3, near, far, weights, nt);
   }
 
   // Horizontal pass, two rows at a time.
@@ -373,11 +398,14 @@ export function gaussianBlur8u(src: Uint8Array, dst: Uint8Array, width: number, 
     const pair = y + 1 < height;
     const row1 = row0 + width;
     const packedRow = (y >> 1) * width;
-    for (let i = 0; i < padW; i++) pad[i] = v[packedRow + colIndex[i]!]!;
+    // The row itself is copied whole; only the reflected borders go through colIndex.
+    pad.set(v.subarray(packedRow, packedRow + width), r);
+    for (let i = 0; i < r; i++) pad[i] = v[packedRow + colIndex[i]!]!;
+    for (let i = r + width; i < padW; i++) pad[i] = v[packedRow + colIndex[i]!]!;
     let sum = 0;
     for (let i = 0; i < n; i++) sum += k[i]! * pad[i]!;
     steps.fill(0, 0, width - 1);
-    addSteps(steps, pad, width - 1, offsets, s.farOffsets, weights, nt);
+    addSteps(steps, pad, 0, width - 1, offsets, s.farOffsets, weights, nt);
     // The histogram is counted in runs of equal values (blurred rows are smooth): incrementing one bin
     // per pixel would chain every pixel's store to the next one's load.
     let last0 = 0;
@@ -387,8 +415,8 @@ export function gaussianBlur8u(src: Uint8Array, dst: Uint8Array, width: number, 
     for (let x = 0; ; x++) {
       const hi = Math.floor(sum * INV25);
       const lo = sum - hi * LANE25;
-      const a = (lo + 32768) >> 16;
-      const va = a > 255 ? 255 : a;
+      // (Σ + 2¹⁵) >> 16 ≤ (255 · 2¹⁶ + 2¹⁵) >> 16 = 255: no clamp needed.
+      const va = (lo + 32768) >> 16;
       dst[row0 + x] = va;
       if (va === last0) run0++;
       else {
@@ -397,8 +425,7 @@ export function gaussianBlur8u(src: Uint8Array, dst: Uint8Array, width: number, 
         run0 = 1;
       }
       if (pair) {
-        const b = (hi + 32768) >> 16;
-        const vb = b > 255 ? 255 : b;
+        const vb = (hi + 32768) >> 16;
         dst[row1 + x] = vb;
         if (vb === last1) run1++;
         else {
@@ -415,19 +442,22 @@ export function gaussianBlur8u(src: Uint8Array, dst: Uint8Array, width: number, 
   }
 }
 
-const LANE10 = 2 ** 10;
-const LANE20 = 2 ** 20;
-const LANE30 = 2 ** 30;
-const LANE40 = 2 ** 40;
-const INV10 = 2 ** -10;
-
 /**
  * gaussianBlur8u of binarise(src, threshold) — an image whose pixels are all
  * 0 or 255, as the second blur of NIST's ROI — without binarising first
- * (the default threshold 0 takes a 0/255 image as it is). Same result: with b = p / 255 ∈
- * {0, 1} the result is (255 · Σ_j k_j Σ_i k_i b + 2¹⁵) >> 16, and the smaller
- * sums pack tighter: the vertical pass (Σ k·b ≤ 256 < 2¹⁰) takes five columns
- * per double, the horizontal pass (≤ 65536 < 2¹⁷) three rows.
+ * (the default threshold 0 takes a 0/255 image as it is). Same result: with
+ * b = p / 255 ∈ {0, 1} the result is (255 · Σ_i k_i Σ_j k_j b + 2¹⁵) >> 16,
+ * an exact integer sum, so the passes may run in either order. Here:
+ * - horizontal pass first, in event form: a binary row is piecewise constant,
+ *   and sliding the window one pixel changes Σ k_j b by Σ k_{z−x−1}·(b_z −
+ *   b_{z−1}) over the edges z the window reaches, so a row costs one pass
+ *   plus n adds per edge (rows with many edges, such as noise, take the
+ *   sliding-difference form of gaussianBlur8u instead);
+ * - vertical pass on three columns per double (lanes of 2¹⁷: Σ k·h ≤ 65536),
+ *   sliding by the kernel's first differences, but only in the packed
+ *   columns where the horizontal result changes within the window (a
+ *   constant window slides by exactly 0). Away from the ROI's outline, which
+ *   is most of a fingerprint image, nothing is computed.
  * fast-paths.test.ts checks it against binarise + the direct form. Like
  * gaussianBlur8u, it leaves the histogram of its output in s.hist.
  */
@@ -440,124 +470,183 @@ export function gaussianBlurBinary8u(src: Uint8Array, dst: Uint8Array, width: nu
   const far = s.far;
   for (let t = 0; t < nt; t++) s.farOffsets[t] = n - offsets[t]!;
   const r = (n - 1) / 2;
-  const w5 = Math.ceil(width / 5);
-  const pk = s.packed; // w5 · height ≤ w3 · height doubles
-  const full5 = Math.floor(width / 5);
+  const w3 = Math.ceil(width / 3);
+  const full3 = Math.floor(width / 3);
+  const tail = width - 3 * full3; // pixels in the last, partly filled packed column (0, 1 or 2)
   const t = threshold;
+
+  // Horizontal pass, one row at a time, into pk: three columns per double.
+  const colIndex = s.colIndex;
+  const padW = width + n - 1;
+  for (let i = 0; i < padW; i++) colIndex[i] = reflect101(i - r, width);
+  const bp = s.padded; // the binary row with its reflected border, 0 or 1
+  const hs = s.steps; // hs[x] = h(x + 1) − h(x)
+  const edges = s.edges;
+  const pk = s.packed;
+  // An edge costs n adds, the sliding form nt per pixel: take whichever is cheaper for the row.
+  const maxEdges = Math.floor((nt * width) / n);
+  const ones = LANE17 + LANE34 + 1;
   for (let y = 0; y < height; y++) {
     const row = y * width;
-    const prow = y * w5;
-    for (let j = 0, x = row; j < full5; j++, x += 5) {
-      pk[prow + j] =
-        (src[x]! > t ? 1 : 0) + (src[x + 1]! > t ? LANE10 : 0) + (src[x + 2]! > t ? LANE20 : 0) + (src[x + 3]! > t ? LANE30 : 0) + (src[x + 4]! > t ? LANE40 : 0);
+    const prow = y * w3;
+    // (t − p) >>> 31 is 1 exactly when p > t (both 0 … 255). The reflected borders go through colIndex, the
+    // row itself is read in order.
+    let prev = (t - src[row + colIndex[0]!]!) >>> 31;
+    bp[0] = prev;
+    let count = 0;
+    for (let i = 1; i < r; i++) {
+      const b = (t - src[row + colIndex[i]!]!) >>> 31;
+      bp[i] = b;
+      if (b !== prev) {
+        edges[count++] = i;
+        prev = b;
+      }
     }
-    if (full5 < w5) {
-      let v = 0;
-      let scale = 1;
-      for (let x = 5 * full5; x < width; x++, scale *= LANE10) if (src[row + x]! > t) v += scale;
-      pk[prow + full5] = v;
+    for (let i = r < 1 ? 1 : r, p = row + i - r, e = r + width; i < e; i++, p++) {
+      const b = (t - src[p]!) >>> 31;
+      bp[i] = b;
+      if (b !== prev) {
+        edges[count++] = i;
+        prev = b;
+      }
     }
+    for (let i = r + width; i < padW; i++) {
+      const b = (t - src[row + colIndex[i]!]!) >>> 31;
+      bp[i] = b;
+      if (b !== prev) {
+        edges[count++] = i;
+        prev = b;
+      }
+    }
+    if (count === 0) {
+      // Uniform row (reflection included): h = 256 · b everywhere.
+      const h = 256 * prev;
+      pk.fill(h * ones, prow, prow + full3);
+      if (tail > 0) pk[prow + full3] = tail === 1 ? h : h + h * LANE17;
+      continue;
+    }
+    let h = 0;
+    for (let i = 0; i < n; i++) h += k[i]! * bp[i]!;
+    hs.fill(0, 0, width);
+    if (count <= maxEdges) {
+      for (let e = 0; e < count; e++) {
+        // An edge at z moves h(x + 1) − h(x) by ±k[z − 1 − x] for every x whose window [x, x + n] holds z.
+        const z = edges[e]!;
+        const lo = z - n > 0 ? z - n : 0;
+        const hi = z - 1 < width - 2 ? z - 1 : width - 2;
+        if (bp[z] === 1) for (let x = lo; x <= hi; x++) hs[x] = hs[x]! + k[z - 1 - x]!;
+        else for (let x = lo; x <= hi; x++) hs[x] = hs[x]! - k[z - 1 - x]!;
+      }
+    } else addSteps(hs, bp, 0, width - 1, offsets, s.farOffsets, weights, nt);
+    for (let j = 0, x = 0; j < full3; j++, x += 3) {
+      const h0 = h;
+      h += hs[x]!;
+      const h1 = h;
+      h += hs[x + 1]!;
+      pk[prow + j] = h0 + h1 * LANE17 + h * LANE34;
+      h += hs[x + 2]!;
+    }
+    if (tail > 0) pk[prow + full3] = tail === 1 ? h : h + (h + hs[width - 2]!) * LANE17;
   }
+
+  // Vertical pass.
   const rowIndex = s.rowIndex;
   const padH = height + n - 1;
-  for (let i = 0; i < padH; i++) rowIndex[i] = reflect101(i - r, height) * w5;
+  for (let i = 0; i < padH; i++) rowIndex[i] = reflect101(i - r, height) * w3;
   const acc = s.acc;
-  const v = s.vertical;
-  acc.fill(0, 0, w5);
+  acc.fill(0, 0, w3);
   for (let i = 0; i < n; i++) {
     const ki = k[i]!;
     if (ki === 0) continue;
     const from = rowIndex[i]!;
-    for (let j = 0; j < w5; j++) acc[j] = acc[j]! + ki * pk[from + j]!;
+    for (let j = 0; j < w3; j++) acc[j] = acc[j]! + ki * pk[from + j]!;
   }
+  // live[j] = how many padded rows z in (y, y + n] differ from row z − 1 in packed column j: the slide from
+  // row y to y + 1 is Σ d_m · pk(y + m), m = 0 … n, which is exactly 0 when live[j] is 0.
+  const live = s.live;
+  live.fill(0, 0, w3);
+  for (let z = 1; z <= n; z++) {
+    const a = rowIndex[z]!;
+    const b = rowIndex[z - 1]!;
+    if (a === b) continue;
+    for (let j = 0; j < w3; j++) if (pk[a + j] !== pk[b + j]) live[j]!++;
+  }
+  const hist = s.hist;
+  hist.fill(0);
   for (let y = 0; ; y++) {
-    // Unpack five columns, repack as lane y mod 3 of a row triple.
-    const out = Math.floor(y / 3) * width;
-    const lane = y % 3;
-    const scale = lane === 0 ? 1 : lane === 1 ? LANE17 : LANE34;
-    for (let j = 0; j < w5; j++) {
-      let a = acc[j]!;
-      const x = out + 5 * j;
-      const last = Math.min(5, width - 5 * j);
-      for (let c = 0; c < last; c++) {
-        const hi = Math.floor(a * INV10);
-        const value = (a - hi * LANE10) * scale;
-        v[x + c] = lane === 0 ? value : v[x + c]! + value;
-        a = hi;
+    // Decode three lanes per double: (255 · c + 2¹⁵) >> 16. Neighbouring packed columns are often equal
+    // (all 0 or all 255 off the outline), so a repeated value is not decoded again. The histogram is
+    // counted in runs, as in gaussianBlur8u.
+    const out = y * width;
+    let lastA = -1;
+    let v0 = 0;
+    let v1 = 0;
+    let v2 = 0;
+    let last = 0;
+    let run = 0;
+    for (let j = 0, x = out; j < full3; j++, x += 3) {
+      const a = acc[j]!;
+      if (a !== lastA) {
+        lastA = a;
+        const c2 = Math.floor(a * INV34);
+        const rest = a - c2 * LANE34;
+        const c1 = Math.floor(rest * INV17);
+        v0 = (255 * (rest - c1 * LANE17) + 32768) >> 16;
+        v1 = (255 * c1 + 32768) >> 16;
+        v2 = (255 * c2 + 32768) >> 16;
+      }
+      dst[x] = v0;
+      dst[x + 1] = v1;
+      dst[x + 2] = v2;
+      if (v0 === last && v1 === last && v2 === last) run += 3;
+      else {
+        hist[last] = hist[last]! + run;
+        if (v0 === v1 && v1 === v2) {
+          last = v0;
+          run = 3;
+        } else {
+          hist[v0] = hist[v0]! + 1;
+          hist[v1] = hist[v1]! + 1;
+          last = v2;
+          run = 1;
+        }
+      }
+    }
+    hist[last] = hist[last]! + run;
+    if (tail > 0) {
+      const a = acc[full3]!;
+      const c1 = Math.floor(a * INV17);
+      const u0 = (255 * (a - c1 * LANE17) + 32768) >> 16;
+      dst[out + 3 * full3] = u0;
+      hist[u0] = hist[u0]! + 1;
+      if (tail === 2) {
+        const u1 = (255 * c1 + 32768) >> 16;
+        dst[out + 3 * full3 + 1] = u1;
+        hist[u1] = hist[u1]! + 1;
       }
     }
     if (y === height - 1) break;
-    for (let t = 0; t < nt; t++) {
-      near[t] = rowIndex[y + offsets[t]!]!;
-      far[t] = rowIndex[y + n - offsets[t]!]!;
+    for (let q = 0; q < nt; q++) {
+      near[q] = rowIndex[y + offsets[q]!]!;
+      far[q] = rowIndex[y + n - offsets[q]!]!;
     }
-    addSteps(acc, pk, w5, near, far, weights, nt);
-  }
-  // Horizontal pass, three rows at a time.
-  const colIndex = s.colIndex;
-  const padW = width + n - 1;
-  for (let i = 0; i < padW; i++) colIndex[i] = reflect101(i - r, width);
-  const pad = s.padded;
-  const steps = s.steps;
-  const hist = s.hist;
-  hist.fill(0);
-  for (let y = 0; y < height; y += 3) {
-    const row0 = y * width;
-    const row1 = row0 + width;
-    const row2 = row1 + width;
-    const count = Math.min(3, height - y);
-    const packedRow = (y / 3) * width;
-    for (let i = 0; i < padW; i++) pad[i] = v[packedRow + colIndex[i]!]!;
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += k[i]! * pad[i]!;
-    steps.fill(0, 0, width - 1);
-    addSteps(steps, pad, width - 1, offsets, s.farOffsets, weights, nt);
-    // Histogram in runs of equal values, as in gaussianBlur8u.
-    let last0 = 0;
-    let run0 = 0;
-    let last1 = 0;
-    let run1 = 0;
-    let last2 = 0;
-    let run2 = 0;
-    for (let x = 0; ; x++) {
-      const c2 = Math.floor(sum * INV34);
-      const rest = sum - c2 * LANE34;
-      const c1 = Math.floor(rest * INV17);
-      const c0 = rest - c1 * LANE17;
-      const v0 = (255 * c0 + 32768) >> 16;
-      dst[row0 + x] = v0;
-      if (v0 === last0) run0++;
-      else {
-        hist[last0] = hist[last0]! + run0;
-        last0 = v0;
-        run0 = 1;
-      }
-      if (count > 1) {
-        const v1 = (255 * c1 + 32768) >> 16;
-        dst[row1 + x] = v1;
-        if (v1 === last1) run1++;
-        else {
-          hist[last1] = hist[last1]! + run1;
-          last1 = v1;
-          run1 = 1;
-        }
-      }
-      if (count > 2) {
-        const v2 = (255 * c2 + 32768) >> 16;
-        dst[row2 + x] = v2;
-        if (v2 === last2) run2++;
-        else {
-          hist[last2] = hist[last2]! + run2;
-          last2 = v2;
-          run2 = 1;
-        }
-      }
-      if (x === width - 1) break;
-      sum += steps[x]!;
+    for (let j = 0; j < w3; ) {
+      while (j < w3 && live[j] === 0) j++;
+      if (j === w3) break;
+      const start = j;
+      while (j < w3 && live[j] !== 0) j++;
+      addSteps(acc, pk, start, j, near, far, weights, nt);
     }
-    hist[last0] = hist[last0]! + run0;
-    hist[last1] = hist[last1]! + run1;
-    hist[last2] = hist[last2]! + run2;
+    // Slide the window of row changes: (y + 1, y + n + 1] for the next step.
+    const enter = y + n + 1;
+    if (enter < padH) {
+      const a = rowIndex[enter]!;
+      const b = rowIndex[enter - 1]!;
+      if (a !== b) for (let j = 0; j < w3; j++) if (pk[a + j] !== pk[b + j]) live[j]!++;
+    }
+    const leave = rowIndex[y + 1]!;
+    const before = rowIndex[y]!;
+    if (leave !== before) for (let j = 0; j < w3; j++) if (pk[leave + j] !== pk[before + j]) live[j]!--;
   }
 }
 
@@ -605,6 +694,8 @@ interface ErodeScratch {
   tmpWords: Uint32Array;
   out: Uint32Array;
   outBytes: Uint8Array;
+  /** Pair rows of erodeSwar5 (allocated on first use). */
+  pairWords: Uint32Array;
 }
 
 let erodeScratch: ErodeScratch | undefined;
@@ -616,7 +707,16 @@ function erodeBuffers(width: number, height: number): ErodeScratch {
     const row = new Uint8Array(stride);
     const tmp = new Uint8Array(stride * height);
     const out = new Uint32Array(stride / 4);
-    erodeScratch = { stride, height, row, rowWords: new Uint32Array(row.buffer), tmpWords: new Uint32Array(tmp.buffer), out, outBytes: new Uint8Array(out.buffer) };
+    erodeScratch = {
+      stride,
+      height,
+      row,
+      rowWords: new Uint32Array(row.buffer),
+      tmpWords: new Uint32Array(tmp.buffer),
+      out,
+      outBytes: new Uint8Array(out.buffer),
+      pairWords: new Uint32Array(0),
+    };
   }
   return erodeScratch;
 }
@@ -632,8 +732,11 @@ function erodeSwar(src: Uint8Array, dst: Uint8Array, width: number, height: numb
   const words = b.stride / 4;
   const { row, rowWords, tmpWords, out, outBytes } = b;
   const lastWord = 1 + Math.ceil(width / 4); // words 1 … lastWord − 1 hold pixels; 0 and lastWord are padding
-  const five = r === 2 && after === 2;
   row.fill(255);
+  if (r === 2 && after === 2) {
+    erodeSwar5(src, dst, width, height, b);
+    return;
+  }
   for (let y = 0; y < height; y++) {
     row.set(src.subarray(y * width, y * width + width), 4);
     const base = y * words;
@@ -641,16 +744,9 @@ function erodeSwar(src: Uint8Array, dst: Uint8Array, width: number, height: numb
       const w = rowWords[j]!;
       const prev = rowWords[j - 1]!;
       const next = rowWords[j + 1]!;
-      let m: number;
-      if (five) {
-        // NIST's 5 × 5, unrolled.
-        m = minBytes(minBytes(w, (w << 8) | (prev >>> 24)), minBytes((w << 16) | (prev >>> 16), (w >>> 8) | (next << 24)));
-        m = minBytes(m, (w >>> 16) | (next << 16));
-      } else {
-        m = w;
-        for (let k = 1; k <= r; k++) m = minBytes(m, (w << (8 * k)) | (prev >>> (32 - 8 * k)));
-        for (let k = 1; k <= after; k++) m = minBytes(m, (w >>> (8 * k)) | (next << (32 - 8 * k)));
-      }
+      let m = w;
+      for (let k = 1; k <= r; k++) m = minBytes(m, (w << (8 * k)) | (prev >>> (32 - 8 * k)));
+      for (let k = 1; k <= after; k++) m = minBytes(m, (w >>> (8 * k)) | (next << (32 - 8 * k)));
       tmpWords[base + j] = m;
     }
   }
@@ -661,6 +757,55 @@ function erodeSwar(src: Uint8Array, dst: Uint8Array, width: number, height: numb
     for (let v = y0 + 1; v <= y1; v++) {
       const base = v * words;
       for (let j = 1; j < lastWord; j++) out[j] = minBytes(out[j]!, tmpWords[base + j]!);
+    }
+    dst.set(outBytes.subarray(4, 4 + width), y * width);
+  }
+}
+
+/**
+ * erodeSwar for NIST's 5 × 5 with three word minima per pass instead of four: the minimum of pixels
+ * x … x + 1 (pairs) is shared, min(x − 2 … x + 2) = min(pair(x − 2), pair(x), x + 2), along rows within a
+ * word and down columns with pair rows. Rows within 2 of the top or bottom take the clipped window.
+ */
+function erodeSwar5(src: Uint8Array, dst: Uint8Array, width: number, height: number, b: ErodeScratch): void {
+  const words = b.stride / 4;
+  const { row, rowWords, tmpWords, out, outBytes } = b;
+  const pairWords = b.pairWords.length >= words * height ? b.pairWords : (b.pairWords = new Uint32Array(words * height));
+  const lastWord = 1 + Math.ceil(width / 4);
+  for (let y = 0; y < height; y++) {
+    row.set(src.subarray(y * width, y * width + width), 4);
+    const base = y * words;
+    // Pair word of word 0 (padding), whose top bytes are the pairs of pixels −2 and −1.
+    let w = rowWords[0]!;
+    let next = rowWords[1]!;
+    let pPrev = minBytes(w, (w >>> 8) | (next << 24));
+    for (let j = 1; j < lastWord; j++) {
+      w = next;
+      next = rowWords[j + 1]!;
+      const p = minBytes(w, (w >>> 8) | (next << 24));
+      tmpWords[base + j] = minBytes(minBytes((p << 16) | (pPrev >>> 16), p), (w >>> 16) | (next << 16));
+      pPrev = p;
+    }
+  }
+  // Pair rows: pairWords row y = min(rows y, y + 1).
+  for (let y = 0; y + 1 < height; y++) {
+    const base = y * words;
+    for (let j = 1; j < lastWord; j++) pairWords[base + j] = minBytes(tmpWords[base + j]!, tmpWords[base + words + j]!);
+  }
+  for (let y = 0; y < height; y++) {
+    if (y >= 2 && y + 2 < height) {
+      const p0 = (y - 2) * words;
+      const p1 = y * words;
+      const last = (y + 2) * words;
+      for (let j = 1; j < lastWord; j++) out[j] = minBytes(minBytes(pairWords[p0 + j]!, pairWords[p1 + j]!), tmpWords[last + j]!);
+    } else {
+      const y0 = y < 2 ? 0 : y - 2;
+      const y1 = y + 2 >= height ? height - 1 : y + 2;
+      out.set(tmpWords.subarray(y0 * words + 1, y0 * words + lastWord), 1);
+      for (let v = y0 + 1; v <= y1; v++) {
+        const base = v * words;
+        for (let j = 1; j < lastWord; j++) out[j] = minBytes(out[j]!, tmpWords[base + j]!);
+      }
     }
     dst.set(outBytes.subarray(4, 4 + width), y * width);
   }
@@ -763,6 +908,30 @@ export function otsuThresholdOfHistogram(hist: Float64Array, count: number): num
 /** THRESH_BINARY with an integer threshold: 255 where src > t, else 0 (in place allowed). */
 export function binarise(src: Uint8Array, dst: Uint8Array, t: number, count = src.length): void {
   for (let i = 0; i < count; i++) dst[i] = src[i]! > t ? 255 : 0;
+}
+
+/**
+ * binarise four pixels per 32-bit word (byte-wise p ≥ t + 1 as in minBytes, spread to 0xff), for buffers
+ * that start on a word boundary; otherwise, or with t ≥ 255 (nothing is above it), the plain form.
+ * fast-paths.test.ts checks it against binarise.
+ */
+export function binariseWords(src: Uint8Array, dst: Uint8Array, t: number, count = src.length): void {
+  if (!LITTLE_ENDIAN || t >= 255 || t < 0 || src.byteOffset % 4 !== 0 || dst.byteOffset % 4 !== 0) {
+    binarise(src, dst, t, count);
+    return;
+  }
+  const words = count >>> 2;
+  const s32 = new Uint32Array(src.buffer, src.byteOffset, words);
+  const d32 = new Uint32Array(dst.buffer, dst.byteOffset, words);
+  const b = Math.imul(t + 1, 0x01010101);
+  const notB = ~b;
+  const lowB = b & LOW;
+  for (let i = 0; i < words; i++) {
+    const a = s32[i]!;
+    const ge = ((a & notB) | (~(a ^ b) & (((a | HIGH) - lowB) | 0))) & HIGH;
+    d32[i] = Math.imul(ge >>> 7, 255);
+  }
+  for (let i = words * 4; i < count; i++) dst[i] = src[i]! > t ? 255 : 0;
 }
 
 /**

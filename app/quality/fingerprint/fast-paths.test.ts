@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { createPrng } from '../../../device-simulators/random.js';
 import { fingerprintQualities, synthesizeFingerprint } from '../../../device-simulators/fingerprint/synthetic.js';
-import { blurScratch, erodeRect, gaussianBlur8u, gaussianBlurBinary8u, rotateBlockNearest } from './cv.js';
+import { binarise, binariseWords, blurScratch, erodeRect, gaussianBlur8u, gaussianBlurBinary8u, rotateBlockNearest } from './cv.js';
 import { referenceBlockCoherence, referenceComputeRoi, referenceCovcoef, referenceErodeRect, referenceGaussianBlur8u, referenceRotateBlockNearest } from './cv-reference.js';
 import { covcoef } from './blocks.js';
 import { blockCoherence } from './coherence.js';
@@ -17,6 +17,10 @@ function firstDifference(a: Uint8Array, b: Uint8Array): number {
   if (a.length !== b.length) return Math.min(a.length, b.length);
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
   return -1;
+}
+
+function binarise8(pixels: Uint8Array, threshold: number): Uint8Array {
+  return pixels.map((v) => (v > threshold ? 255 : 0));
 }
 
 /** One seeded test image; `kind` cycles through content types that stress different paths. */
@@ -133,6 +137,70 @@ describe('optimised image operations match their literal reference forms bit for
       expect(fast.pixelCount).toBe(slow.pixelCount);
       expect(fast.mean).toBe(slow.mean);
       expect(fast.blocks).toEqual(slow.blocks);
+    }
+  });
+
+  it('binary blur (edge events, live columns) and the whole ROI on large smooth shapes', () => {
+    // The event form of gaussianBlurBinary8u pays off on large smooth shapes, which the small images above
+    // rarely have: blobs with holes and slits, rows that mix edge-poor and edge-rich (noise) stretches so
+    // that both per-row forms run in one image, at enrolment size (416 × 560) for the blur and at
+    // 160 × 220 for the whole ROI (the reference forms are slow), plus a synthetic fingerprint.
+    for (let i = 0; i < 3; i++) {
+      const big = i === 0;
+      const width = big ? 416 : 160;
+      const height = big ? 560 : 220;
+      const n = width * height;
+      const random = createPrng(0xb10b + i);
+      const scratch = blurScratch(width, height, 91);
+      const pixels = new Uint8Array(n);
+      const cx = width * (0.4 + 0.2 * random());
+      const cy = height * (0.4 + 0.2 * random());
+      const rx = width * (0.25 + 0.2 * random());
+      const ry = height * (0.25 + 0.2 * random());
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+          const d = ((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2;
+          let v = d <= 1 ? 40 + Math.floor(random() * 60) : 200 + Math.floor(random() * 56);
+          if (d < 0.05 || (i % 2 === 0 && Math.abs(x - cx) < 8)) v = 230; // a hole, a slit
+          if (i !== 1 && y > height * 0.8 && x < width / 3) v = Math.floor(random() * 256); // noise band
+          pixels[y * width + x] = v;
+        }
+      }
+      const threshold = 100 + Math.floor(random() * 100);
+      const fused = new Uint8Array(n);
+      const slow = new Uint8Array(n);
+      gaussianBlurBinary8u(pixels, fused, width, height, 91, scratch, threshold);
+      referenceGaussianBlur8u(binarise8(pixels, threshold), slow, width, height, 91);
+      expect(firstDifference(fused, slow), `binary blur of blob ${i}`).toBe(-1);
+      const hist = new Float64Array(256);
+      for (const v of slow) hist[v]!++;
+      expect(Array.from(scratch.hist), `histogram of blob ${i}`).toEqual(Array.from(hist));
+      if (big) continue;
+      const fast = computeRoi({ width, height, pixels });
+      const ref = referenceComputeRoi({ width, height, pixels });
+      expect(firstDifference(fast.mask, ref.mask), `ROI mask of blob ${i}`).toBe(-1);
+      expect({ ...fast, mask: undefined }).toEqual({ ...ref, mask: undefined });
+    }
+    const img = { width: 160, height: 220, pixels: synthesizeFingerprint({ width: 160, height: 220, quality: 'good', seed: 4242 }) };
+    const fast = computeRoi(img);
+    const slow = referenceComputeRoi(img);
+    expect(firstDifference(fast.mask, slow.mask), 'ROI mask of a 160 × 220 synthetic fingerprint').toBe(-1);
+    expect({ ...fast, mask: undefined }).toEqual({ ...slow, mask: undefined });
+  });
+
+  it('word-wise binarise against the plain form, every threshold, aligned and not', () => {
+    const random = createPrng(4096);
+    const buffer = new Uint8Array(1031);
+    for (let i = 0; i < buffer.length; i++) buffer[i] = i % 7 === 0 ? 255 * (i & 1) : Math.floor(random() * 256);
+    for (let t = -1; t <= 256; t++) {
+      for (const offset of [0, 1, 4]) {
+        const src = buffer.subarray(offset);
+        const fast = new Uint8Array(buffer.length);
+        const slow = new Uint8Array(buffer.length);
+        binariseWords(src, fast.subarray(offset === 4 ? 4 : 0), t);
+        binarise(src, slow.subarray(offset === 4 ? 4 : 0), t);
+        expect(firstDifference(fast, slow), `binarise > ${t} at offset ${offset}`).toBe(-1);
+      }
     }
   });
 

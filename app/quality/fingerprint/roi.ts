@@ -12,7 +12,7 @@
  * coherence measures.
  */
 import { BLOCK } from './blocks.js';
-import { binarise, blurScratch, erodeRect, gaussianBlur8u, gaussianBlurBinary8u, otsuThresholdOfHistogram, type BlurScratch } from './cv.js';
+import { binariseWords, blurScratch, erodeRect, gaussianBlur8u, gaussianBlurBinary8u, otsuThresholdOfHistogram, type BlurScratch } from './cv.js';
 import type { GreyPixels } from './preprocess.js';
 
 export interface RoiBlock {
@@ -103,7 +103,7 @@ export function computeRoi(img: GreyPixels): RoiResult {
   // NIST binarises this blur with Otsu (threshImg2); the binarised image goes straight into `work`, since
   // the hole filling below rewrites every pixel of the mask from it.
   const work = b;
-  binarise(mask, work, otsuThresholdOfHistogram(scratch.hist, n));
+  binariseWords(mask, work, otsuThresholdOfHistogram(scratch.hist, n));
 
   // Holes: white pixels not 4-connected through white to the image edge become black.
   for (let x = 0; x < width; x++) {
@@ -119,7 +119,18 @@ export function computeRoi(img: GreyPixels): RoiResult {
   }
   // White still 255 is a hole: black in the mask; border-connected white (128) stays white. The work copy
   // for the region search below is the same filled mask.
-  for (let i = 0; i < n; i++) {
+  // Four pixels per word (both buffers start on a word boundary: fresh or scratch arrays): the pixels are
+  // 0, 128 or 255, and 128 is the one with the top bit set and the low bit clear.
+  const words = n >>> 2;
+  const work32 = new Uint32Array(work.buffer, work.byteOffset, words);
+  const mask32 = new Uint32Array(mask.buffer, mask.byteOffset, words);
+  for (let i = 0; i < words; i++) {
+    const w = work32[i]!;
+    const v = Math.imul(((w & ~(w << 7)) & 0x80808080) >>> 7, 255);
+    mask32[i] = v;
+    work32[i] = v;
+  }
+  for (let i = words * 4; i < n; i++) {
     const v = work[i] === 128 ? 255 : 0;
     mask[i] = v;
     work[i] = v;

@@ -111,8 +111,29 @@ function ramp(value: number, bad: number, good: number): number {
   return t <= 0 ? 0 : t >= 1 ? 1 : t;
 }
 
-/** The unified score of computeNativeMeasures' result. Pure and deterministic. */
-export function fingerprintScore(result: NativeMeasuresResult): FingerprintScore {
+/**
+ * How much foreground (ROI pixels) a print needs, for the score and the pass
+ * rule. NIST's SufficientFingerprintForeground (50 000 pixels, about 129 mm²
+ * at 500 ppi) assumes a sensor larger than that: the common single-finger
+ * modules are not (EF01/R30x 256 × 288 = 73 728 pixels, GT-5xx 258 × 202 =
+ * 52 116), so a perfect press there could never pass. For an image smaller
+ * than NIST's plain-impression size the requirement is scaled to the image:
+ * at least half of it is finger, and three quarters is full marks. For
+ * images of at least 100 000 pixels (416 × 560 is 232 960) nothing changes.
+ * NIST's own feedback value and flag are still reported unchanged.
+ */
+export function foregroundNeeds(imageArea?: number): { bad: number; good: number } {
+  const nist = { bad: FEEDBACK_THRESHOLDS.SufficientFingerprintForeground, good: 100000 };
+  if (imageArea === undefined || !Number.isFinite(imageArea) || imageArea <= 0) return nist;
+  return { bad: Math.min(nist.bad, Math.round(imageArea * 0.5)), good: Math.min(nist.good, Math.round(imageArea * 0.75)) };
+}
+
+/**
+ * The unified score of computeNativeMeasures' result. Pure and deterministic.
+ * `imageArea` (width × height of the image as captured) scales the
+ * foreground requirement for small sensors (foregroundNeeds).
+ */
+export function fingerprintScore(result: NativeMeasuresResult, options: { imageArea?: number } = {}): FingerprintScore {
   const { feedback, measures } = result;
   const reasons: FingerprintReasonCode[] = [];
   if (feedback.EmptyImageOrContrastTooLow.flagged) reasons.push('empty_or_low_contrast');
@@ -124,14 +145,16 @@ export function fingerprintScore(result: NativeMeasuresResult): FingerprintScore
     if (measure === CONTRAST_MEASURE) return feedback.UniformImage.value;
     return measures[measure] ?? Number.NaN;
   };
+  const foreground = foregroundNeeds(options.imageArea);
   const components: ScoreComponent[] = SCORE_RAMPS.map((r) => {
     const value = valueOf(r.measure);
-    const component = ramp(value, r.bad, r.good);
+    const { bad, good } = r.measure === FOREGROUND_MEASURE ? foreground : r;
+    const component = ramp(value, bad, good);
     return { name: r.name, measure: r.measure, value, component, weight: r.weight, factor: component ** r.weight, reason: r.reason };
   });
   let product = 1;
   for (const c of components) product *= c.factor;
-  const nistForeground = feedback.SufficientFingerprintForeground?.flagged === true;
+  const nistForeground = (feedback.SufficientFingerprintForeground?.value ?? 0) < foreground.bad;
   const score = nistForeground ? 0 : Math.round(100 * product);
 
   if (nistForeground) reasons.push('too_little_foreground');

@@ -1,8 +1,11 @@
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import type { ActivityId, ActivityView } from '../../../app/contract/channels';
-import { paths, roleAtLeast } from '../routing/access';
-import { useStationState } from '../station/context';
+import { casePath, paths, roleAtLeast } from '../routing/access';
+import { useController, useStationState } from '../station/context';
+import { Notice } from '../components/Notice';
+import { useErrorText } from '../i18n/use-error-text';
 import { ActivityIcon } from '../components/icons';
 import { PageTitle } from '../components/PageTitle';
 import { formatMoment } from '../i18n/format';
@@ -10,11 +13,64 @@ import { isLocale } from '../i18n/languages';
 
 /** Activities this build has a page for. One the core marks available but the UI cannot open is shown as unavailable. */
 const activityPaths: Partial<Record<ActivityId, string>> = {
+  enrolment: paths.enrolment,
+  digitisation: paths.enrolment,
   operators: paths.operators,
   audit: paths.audit,
   devices: paths.devices,
   outbox: paths.outbox,
 };
+
+/**
+ * Digitisation has no service to choose: the card starts a 'digitisation'
+ * case at once, in the operator's language (changeable on the case page).
+ */
+function DigitisationCard({ activity, body, nameId, descriptionId }: { activity: ActivityView; body: ReactNode; nameId: string; descriptionId: string }) {
+  const { t, i18n } = useTranslation();
+  const controller = useController();
+  const navigate = useNavigate();
+  const errorText = useErrorText();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const start = async () => {
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const view = await controller.api.call['cases.start']({ serviceType: 'digitisation', applicantLanguage: isLocale(i18n.language) ? i18n.language : 'pt' });
+      void navigate(casePath(view.id));
+    } catch (failure) {
+      setError(failure);
+      setBusy(false);
+    }
+  };
+  return (
+    <li className="activity-grid__item">
+      <button
+        type="button"
+        className="activity-card activity-card--button"
+        aria-labelledby={nameId}
+        aria-describedby={descriptionId}
+        aria-disabled={busy || undefined}
+        data-testid={`activity-${activity.id}`}
+        onClick={() => void start()}
+      >
+        {body}
+        <span className="activity-card__chevron" aria-hidden="true" />
+      </button>
+      {busy ? (
+        <p className="visually-hidden" role="status">
+          {t('enrolment.start.starting')}
+        </p>
+      ) : null}
+      {error !== null ? (
+        <Notice tone="danger" live="alert">
+          <p>{errorText(error)}</p>
+        </Notice>
+      ) : null}
+    </li>
+  );
+}
 
 function ActivityCard({ activity }: { activity: ActivityView }) {
   const { t } = useTranslation();
@@ -36,6 +92,9 @@ function ActivityCard({ activity }: { activity: ActivityView }) {
       </span>
     </>
   );
+  if (path !== undefined && activity.id === 'digitisation') {
+    return <DigitisationCard activity={activity} body={body} nameId={nameId} descriptionId={descriptionId} />;
+  }
   if (path !== undefined) {
     return (
       <li className="activity-grid__item">

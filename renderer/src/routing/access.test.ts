@@ -3,6 +3,20 @@ import { accessOf, redirectFor } from './access';
 
 const signedOut = { firstRun: false, role: null, returnTo: null };
 
+describe('accessOf', () => {
+  it('knows the enrolment pages, a case page by its id', () => {
+    expect(accessOf('/enrolment')).toBe('operator');
+    expect(accessOf('/enrolment/')).toBe('operator');
+    expect(accessOf('/enrolment/c-20260101-0001')).toBe('operator');
+    expect(accessOf('/enrolment/Not_An_Id')).toBeNull();
+    expect(accessOf('/enrolment/a/b')).toBeNull();
+  });
+
+  it('lets an operator return to a case after signing in again', () => {
+    expect(redirectFor('login', { firstRun: false, role: 'operator', returnTo: '/enrolment/c-1' })).toBe('/enrolment/c-1');
+  });
+});
+
 describe('redirectFor', () => {
   it('sends everything to the first-run form until an administrator exists', () => {
     for (const access of ['login', 'operator', 'admin'] as const) {

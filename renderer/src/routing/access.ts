@@ -11,7 +11,15 @@ export const paths = {
   audit: '/audit',
   devices: '/devices',
   outbox: '/outbox',
+  enrolment: '/enrolment',
 } as const;
+
+/** The page of one enrolment case: the URL holds the case, so a reload shows the same case at the same step. */
+export function casePath(caseId: string): string {
+  return `${paths.enrolment}/${encodeURIComponent(caseId)}`;
+}
+
+const casePathPattern = /^\/enrolment\/[a-z0-9-]{1,64}$/;
 
 const pageAccess: Record<string, PageAccess> = {
   [paths.home]: 'operator',
@@ -21,11 +29,13 @@ const pageAccess: Record<string, PageAccess> = {
   [paths.audit]: 'supervisor',
   [paths.devices]: 'operator',
   [paths.outbox]: 'supervisor',
+  [paths.enrolment]: 'operator',
 };
 
 /** The access rule of a known path (trailing slash ignored), or null for a path the UI does not have. */
 export function accessOf(pathname: string): PageAccess | null {
   const clean = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
+  if (casePathPattern.test(clean)) return 'operator';
   return pageAccess[clean] ?? null;
 }
 

@@ -1,6 +1,8 @@
 import { createBrowserRouter, redirect, type LoaderFunctionArgs } from 'react-router';
 import { AuditPage } from '../pages/AuditPage';
 import { DevicesPage } from '../pages/DevicesPage';
+import { CasePage } from '../pages/enrolment/CasePage';
+import { EnrolmentStartPage } from '../pages/enrolment/EnrolmentStartPage';
 import { HomePage } from '../pages/HomePage';
 import { LoginPage } from '../pages/LoginPage';
 import { OperatorsPage } from '../pages/OperatorsPage';
@@ -59,6 +61,8 @@ export function createAppRouter(store: StationStore): AppRouter {
         { path: 'audit', loader: guard('supervisor'), element: <AuditPage /> },
         { path: 'devices', loader: guard('operator'), element: <DevicesPage /> },
         { path: 'outbox', loader: guard('supervisor'), element: <QueuePage /> },
+        { path: 'enrolment', loader: guard('operator'), element: <EnrolmentStartPage /> },
+        { path: 'enrolment/:caseId', loader: guard('operator'), element: <CasePage /> },
         // Unknown paths (an old bookmark, Electron's index.html) go home, where the guard takes over.
         { path: '*', loader: () => redirect(paths.home), Component: Nothing },
       ],

@@ -1,4 +1,6 @@
 import type { PartialMessages } from '../types';
+import { enrolmentCs } from './enrolment/cs';
+import { captureCs } from './capture/cs';
 
 /** Čeština. Chybějící klíče se berou z angličtiny. */
 export const cs: PartialMessages = {
@@ -342,6 +344,8 @@ export const cs: PartialMessages = {
     weakPasswordMin: 'Heslo je příliš slabé: použijte nejméně {{minLength}} znaků, ne jen mezery a bez uživatelského jména.',
     usernameTaken: 'Uživatelské jméno {{username}} už je obsazené. Zvolte jiné.',
   },
+  enrolment: enrolmentCs,
+  capture: captureCs,
   errors: {
     unknown: 'Něco se pokazilo. Zkuste to znovu; pokud se to opakuje, informujte správce stanice.',
     contract: {
@@ -385,6 +389,21 @@ export const cs: PartialMessages = {
     outbox: {
       unknown_packet: 'Tento balíček už ve frontě není. Obnovte seznam.',
       not_retryable: 'Znovu lze zkusit jen balíčky, které ještě čekají na odeslání. Zamítnutou žádost je třeba zaregistrovat znovu.',
+    },
+    case: {
+      unknown: 'Tento případ už na této stanici neexistuje. Vraťte se na seznam.',
+      not_open: 'Tento případ už není otevřený (zapečetěný, zrušený nebo pozastavený). Vraťte se na seznam.',
+      step_not_in_service: 'Tato služba takový krok nemá.',
+      step_incomplete: 'Tento krok ještě není dokončen. Doplňte, co chybí, a pokračujte.',
+      invalid_mrz: 'MRZ není platná. Zkontrolujte každý znak a kontrolní číslice, nebo doklad načtěte znovu.',
+      invalid_demographics: 'Některé údaje chybí nebo nejsou platné. Zkontrolujte označená pole.',
+      no_device: 'Pro tento úkon není připravené schválené zařízení. Připojte ho nebo požádejte správce o schválení; nic pořízeného se neztratí.',
+      capture_running: 'Pro tento případ už snímání probíhá. Počkejte na dokončení nebo ho zastavte.',
+      retries_left: 'Pro tento prst ještě zbývají pokusy. Nejprve ho zkuste sejmout znovu.',
+      not_supervisor: 'Nejsou to přihlašovací údaje vedoucího. Vedoucí musí zadat své vlastní uživatelské jméno a heslo.',
+      approval_required: 'Před zapečetěním musí případ schválit vedoucí.',
+      agency_unreachable: 'Agenturu se nepodařilo kontaktovat. Zkuste to za chvíli; případ si vše ponechá.',
+      seal_failed: 'Případ se nepodařilo zapečetit. Nic se neztratilo; zkuste to znovu a pokud se to opakuje, informujte správce.',
     },
     internal: 'Na stanici nastal neočekávaný problém. Zkuste to znovu; pokud se to opakuje, informujte správce stanice.',
   },

@@ -1,3 +1,6 @@
+import { enrolmentEn } from './enrolment/en';
+import { captureEn } from './capture/en';
+
 /**
  * English: the fallback for every other language, and the reference shape
  * (./types.ts derives Messages from it). Keys are grouped by screen; `errors`
@@ -336,6 +339,8 @@ export const en = {
     weakPasswordMin: 'The password is too weak: use at least {{minLength}} characters, not only spaces, and not the username.',
     usernameTaken: 'The username {{username}} is already in use. Choose another one.',
   },
+  enrolment: enrolmentEn,
+  capture: captureEn,
   errors: {
     unknown: 'Something went wrong. Try again; if it keeps happening, tell the station administrator.',
     contract: {
@@ -379,6 +384,21 @@ export const en = {
     outbox: {
       unknown_packet: 'That packet is no longer in the outbox. Refresh the list.',
       not_retryable: 'Only packets still waiting to be sent can be retried. A rejected application must be enrolled again.',
+    },
+    case: {
+      unknown: 'That case no longer exists at this station. Go back to the list.',
+      not_open: 'This case is no longer open (sealed, cancelled or paused). Go back to the list.',
+      step_not_in_service: 'This service does not have that step.',
+      step_incomplete: 'This step is not complete yet. Finish what is missing, then continue.',
+      invalid_mrz: 'The MRZ is not valid. Check every character and check digit, or read the document again.',
+      invalid_demographics: 'Some details are missing or not valid. Check the marked fields.',
+      no_device: 'No ready, approved device for this. Connect one, or ask an administrator to approve it; nothing captured so far is lost.',
+      capture_running: 'A capture is already running for this case. Wait for it to finish or stop it.',
+      retries_left: 'There are still attempts left for this finger. Try capturing it again first.',
+      not_supervisor: 'These are not a supervisor’s credentials. A supervisor must enter their own username and password.',
+      approval_required: 'A supervisor must approve this case before it can be sealed.',
+      agency_unreachable: 'The agency could not be reached. Try again in a moment; the case keeps everything.',
+      seal_failed: 'The case could not be sealed. Nothing was lost; try again, and tell the administrator if it keeps happening.',
     },
     internal: 'The station had an unexpected problem. Try again; if it keeps happening, tell the station administrator.',
   },

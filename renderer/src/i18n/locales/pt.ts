@@ -1,4 +1,6 @@
 import type { Messages } from '../types';
+import { enrolmentPt } from './enrolment/pt';
+import { capturePt } from './capture/pt';
 
 /** Português europeu, como se fala nos balcões em Portugal. */
 export const pt: Messages = {
@@ -334,6 +336,8 @@ export const pt: Messages = {
     weakPasswordMin: 'A palavra-passe é demasiado fraca: use pelo menos {{minLength}} caracteres, não só espaços, e sem o nome de utilizador.',
     usernameTaken: 'O nome de utilizador {{username}} já está a ser usado. Escolha outro.',
   },
+  enrolment: enrolmentPt,
+  capture: capturePt,
   errors: {
     unknown: 'Ocorreu um problema. Tente novamente; se continuar a acontecer, informe o administrador do posto.',
     contract: {
@@ -377,6 +381,21 @@ export const pt: Messages = {
     outbox: {
       unknown_packet: 'Esse pacote já não está na fila. Atualize a lista.',
       not_retryable: 'Só se podem tentar de novo pacotes ainda à espera de envio. Um pedido recusado tem de ser registado de novo.',
+    },
+    case: {
+      unknown: 'Esse processo já não existe neste posto. Volte à lista.',
+      not_open: 'Este processo já não está aberto (selado, cancelado ou em pausa). Volte à lista.',
+      step_not_in_service: 'Este serviço não tem esse passo.',
+      step_incomplete: 'Este passo ainda não está completo. Termine o que falta e continue.',
+      invalid_mrz: 'A MRZ não é válida. Verifique cada carácter e os dígitos de controlo, ou leia o documento de novo.',
+      invalid_demographics: 'Há dados em falta ou inválidos. Verifique os campos assinalados.',
+      no_device: 'Não há nenhum dispositivo pronto e aprovado para isto. Ligue um, ou peça a um administrador que o aprove; nada do que foi recolhido se perde.',
+      capture_running: 'Já está a decorrer uma recolha neste processo. Espere que termine ou pare-a.',
+      retries_left: 'Ainda há tentativas para este dedo. Tente recolhê-lo de novo primeiro.',
+      not_supervisor: 'Estas não são credenciais de um supervisor. Um supervisor tem de indicar o seu próprio nome de utilizador e palavra-passe.',
+      approval_required: 'Um supervisor tem de aprovar este processo antes de ser selado.',
+      agency_unreachable: 'Não foi possível contactar a agência. Tente daqui a pouco; o processo mantém tudo.',
+      seal_failed: 'Não foi possível selar o processo. Nada se perdeu; tente de novo e informe o administrador se continuar.',
     },
     internal: 'O posto teve um problema inesperado. Tente novamente; se continuar a acontecer, informe o administrador do posto.',
   },

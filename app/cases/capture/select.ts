@@ -1,0 +1,63 @@
+/**
+ * Which device a capture uses: the one the technician named, or the first
+ * ready, approved device of the kind in the manager's list (configured
+ * devices first, then simulators, then discovered ones — the manager's
+ * order). A named device is used whatever its state: the manager then
+ * answers with the DeviceError that says why it cannot capture
+ * (not_approved, busy, disconnected), which is more useful to the technician
+ * than "no device".
+ */
+import type { DeviceKind } from '../../../drivers/discovery.js';
+import type { DeviceView } from '../../contract/channels.js';
+import { ContractError } from '../../contract/errors.js';
+import type { DeviceManager } from '../../devices/manager.js';
+import type { CaptureDevice } from './types.js';
+
+/** How a kind is named in a sentence for the technician. */
+const kindNames: Record<DeviceKind, string> = {
+  fingerprint: 'fingerprint reader',
+  signature: 'signature pad',
+  mrz: 'MRZ reader',
+  scanner: 'scanner',
+  'biometric-service': 'biometric device service',
+};
+
+/** record.json's approvedDeviceId is at most 80 characters (app/packets/schema.ts). */
+const APPROVED_ID_MAX = 80;
+
+/**
+ * What the packet records as the approval a capture was made under:
+ * `admin:<user>` for this station's administrator approval (DeviceView.approvedBy
+ * as the manager computes it, approvedByLabel in app/devices/matching.ts), or
+ * `agency:<make>/<model>/<serial>` for an entry of the agency's signed list,
+ * which has no id of its own and is matched on exactly those three. Null for a
+ * device that is not approved (the manager refuses to capture from it anyway).
+ */
+export function approvedDeviceIdOf(view: Pick<DeviceView, 'approvedBy' | 'make' | 'model' | 'serial'>): string | null {
+  if (view.approvedBy === null) return null;
+  const id = view.approvedBy === 'agency' ? `agency:${view.make}/${view.model}/${view.serial ?? ''}` : view.approvedBy;
+  return id.slice(0, APPROVED_ID_MAX);
+}
+
+export function captureDeviceOf(view: DeviceView): CaptureDevice {
+  return { id: view.id, make: view.make, model: view.model, serial: view.serial, firmware: view.firmware, approvedDeviceId: approvedDeviceIdOf(view) };
+}
+
+/**
+ * The device to capture from. A name is looked up (ContractError
+ * 'device.unknown' when there is none by that id); otherwise the first
+ * device of the kind that is ready and approved, or ContractError
+ * 'case.no_device' with a sentence naming the kind and what was found.
+ */
+export function selectDevice(devices: DeviceManager, kind: DeviceKind, deviceId?: string): DeviceView {
+  if (deviceId !== undefined) return devices.get(deviceId);
+  const ofKind = devices.list().filter((d) => d.kind === kind);
+  const chosen = ofKind.find((d) => d.status === 'ready' && d.approved);
+  if (chosen !== undefined) return chosen;
+  const name = kindNames[kind];
+  const found =
+    ofKind.length === 0
+      ? `no ${name} was found at this station`
+      : `found ${ofKind.map((d) => `${d.make} ${d.model} (${d.id}): ${d.status === 'ready' && !d.approved ? 'not approved' : d.status.replace('_', ' ')}`).join('; ')}`;
+  throw new ContractError('case.no_device', `There is no ready, approved ${name} to capture with: ${found}.`, { kind, found: ofKind.length });
+}
