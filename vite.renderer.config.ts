@@ -18,7 +18,9 @@ export default defineConfig({
     // No inline scripts or eval: the CSP forbids them (script-src 'self').
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
-    // Served from disk or loopback, never over a network: one 600 kB bundle is the fast choice (docs/benchmarks.md).
+    // Served from disk or loopback, never over a network: the first script holds everything up to the sign-in and
+    // home screens; the other pages are chunks fetched when first visited (renderer/src/routing/router.tsx), because
+    // evaluating the whole UI before the sign-in screen cost the cold start (docs/benchmarks.md).
     chunkSizeWarningLimit: 1024,
     rollupOptions: {
       onwarn(warning, warn) {

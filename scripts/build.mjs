@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // Builds everything that runs outside the test runner:
 //   dist/renderer/        the UI (Vite), served by the browser shell and by Electron's app:// protocol
-//   dist/cli.mjs          the `balcao` command (browser shell, and later device/quality/packet/outbox/agency-sim)
+//   dist/cli.mjs          the `balcao` command (browser shell, and later device/quality/packet/outbox/agency-sim),
+//   dist/cli/*.mjs        with its code-split chunks: what only some commands (or only later) need
 //   dist/electron/*.cjs   Electron main and preload (built even where Electron's binary is absent)
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,10 +30,18 @@ const node = {
 };
 
 if (want('cli')) {
+  // Code-split: every `import()` in the CLI (the commands other than serve, and what the station loads only when
+  // first used: receipts, the uploader's tus client, the demo's agency simulator…) becomes a chunk of its own, read
+  // only when reached. `balcao serve` then reads what starting a station needs, not the whole CLI: its cold start
+  // (docs/benchmarks.md) is mostly module loading. Chunks of an earlier build are removed first.
+  rmSync(path.join(root, 'dist/cli'), { recursive: true, force: true });
   await esbuild({
     ...node,
-    entryPoints: [path.join(root, 'main/cli/index.ts')],
-    outfile: path.join(root, 'dist/cli.mjs'),
+    entryPoints: { cli: path.join(root, 'main/cli/index.ts') },
+    outdir: path.join(root, 'dist'),
+    splitting: true,
+    chunkNames: 'cli/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
     format: 'esm',
     banner: { js: "import { createRequire as __balcaoCreateRequire } from 'node:module'; const require = __balcaoCreateRequire(import.meta.url);" },
   });

@@ -46,7 +46,6 @@ import { loadSealKeys, type SealKeys } from '../packets/keys.js';
 import { sealPacket } from '../packets/seal.js';
 import { defaultPacketDir } from '../packets/paths.js';
 import { PacketInputError } from '../packets/schema.js';
-import { renderReceiptPdf, receiptFileName } from '../receipts/index.js';
 import { AgencyLookupError, AgencyLookups } from '../agency/lookups.js';
 import * as realCapture from './capture/index.js';
 import type { CaptureDeps, CaptureDevice, CaptureStage, MrzParse, PadCapture, PadCaptureResult, PageScanResult } from './capture/index.js';
@@ -58,6 +57,9 @@ import { approvalCovers, approvalReasons, checklistState, completeSteps, FINGER_
 import { consentPadPrompt, consentText, knownConsentVersion, signaturePadPrompt } from './consent.js';
 import { buildPacketInput, PacketBuildError } from './packet.js';
 import { mrzNameForDisplay, nameLanguageFor } from './transliterate.js';
+
+// The receipt PDF (pdfkit, qrcode: ~0.5 s to load) is imported when the first receipt is printed, not at station start.
+const loadReceipts = () => import('../receipts/index.js');
 
 export interface CaseOperator {
   username: string;
@@ -652,6 +654,7 @@ export class CaseService {
     const op = this.#o.currentOperator();
     const languages = this.#o.config.languages as readonly string[];
     const applicant = (languages.includes(r.applicantLanguage) ? r.applicantLanguage : this.#o.config.defaultLanguage) as Locale;
+    const { renderReceiptPdf, receiptFileName } = await loadReceipts();
     const pdf = await renderReceiptPdf({
       registrationId: r.registrationId,
       centre: { id: this.#o.config.centreId, name: this.#o.config.stationName },

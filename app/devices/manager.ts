@@ -8,13 +8,11 @@
  * to the caller — the manager never calls into the UI, it only emits.
  */
 import { existsSync } from 'node:fs';
-import { SerialPort } from 'serialport';
 import type { DeviceIdentity, RawFingerprintCapture, RawMrzRead, RawPageScan, RawSlapCapture } from '../../drivers/capture.js';
 import { sbiFingerPosition, type SbiFingerSubType } from '../../drivers/sbi/protocol.js';
 import type { DeviceKind, DiscoveredDevice } from '../../drivers/discovery.js';
 import { DeviceError, isDeviceError } from '../../drivers/errors.js';
 import type { ByteLink } from '../../drivers/transport/byte-link.js';
-import { openSerialLink } from '../../drivers/transport/serial-link.js';
 import type { AuditLog } from '../audit/log.js';
 import type { StationConfig } from '../config/schema.js';
 import type { ApprovedListView, DeviceCandidateView, DeviceStatus, DeviceView, TestCaptureResult } from '../contract/channels.js';
@@ -60,15 +58,23 @@ export interface DeviceManagerOptions {
   openSerial?: (path: string, baud: number) => Promise<ByteLink>;
 }
 
-/** The built-in simulated devices of simulate mode: stable ids and addresses. */
+/**
+ * The built-in simulated devices of simulate mode: stable ids and addresses.
+ * The order is the capture flows' default choice per kind (the first ready,
+ * approved one; app/cases/capture/select.ts): the SBI scanner before the
+ * serial modules, because it streams a live preview and gives 500 ppi slaps
+ * of full size; the eSCL scanner before SANE's test backend, because it lays
+ * real document pages (with MRZs) on its glass where SANE's test backend
+ * gives test patterns.
+ */
 export const simulatedDevices = [
+  { id: 'sim-sbi', family: 'sbi', address: 'sim:sbi' },
   { id: 'sim-ef01', family: 'ef01', address: 'sim:ef01' },
   { id: 'sim-gt5xx', family: 'gt5xx', address: 'sim:gt5xx' },
   { id: 'sim-mrz-desko', family: 'desko', address: 'sim:mrz-desko' },
   { id: 'sim-stu', family: 'stu', address: 'sim:stu' },
-  { id: 'sim-sane', family: 'sane', address: 'sim:sane' },
   { id: 'sim-escl', family: 'escl', address: 'sim:escl' },
-  { id: 'sim-sbi', family: 'sbi', address: 'sim:sbi' },
+  { id: 'sim-sane', family: 'sane', address: 'sim:sane' },
 ] as const;
 
 type Source = 'config' | 'simulated' | 'discovered';
@@ -120,8 +126,10 @@ export class DeviceManager {
     this.bench = options.bench ?? new SimulatorBench({ poorFirstCapture: parsePoorFingers(process.env[POOR_FINGERS_ENV]) });
     this.repo = new ApprovalsRepo(options.db);
     this.now = options.now ?? (() => new Date());
-    this.listPorts = options.listSerialPorts ?? (() => SerialPort.list());
-    this.openSerial = options.openSerial ?? openSerialLink;
+    // serialport (a native module, ~100 ms to load) is loaded when first used, not with the station: listing ports
+    // runs in the background at start (rescan), and only real serial devices open links.
+    this.listPorts = options.listSerialPorts ?? (async () => (await import('serialport')).SerialPort.list());
+    this.openSerial = options.openSerial ?? (async (path, baud) => (await import('../../drivers/transport/serial-link.js')).openSerialLink(path, baud));
   }
 
   /**
@@ -172,13 +180,21 @@ export class DeviceManager {
    * Discovery again and the agency's list read again; new devices are
    * opened. With `background` (at start), every device is opened without
    * waiting (a handshake may take its timeouts; seven simulators take a
-   * second) and the promise of that is handed over; without it (a rescan the
-   * technician asked for), everything is waited for.
+   * second), the serial ports are listed without waiting either (~100 ms,
+   * plus loading serialport), and the promise of all that is handed over;
+   * without it (a rescan the technician asked for), everything is waited for.
    */
   async rescan(background?: (hardwareOpening: Promise<void>) => void): Promise<DeviceView[]> {
     await this.loadAgencyList();
-    const found = await this.discover();
-    for (const record of found) if (!this.records.has(record.id)) this.records.set(record.id, record);
+    const add = (records: DeviceRecord[]) => {
+      const fresh = records.filter((r) => !this.records.has(r.id) && !this.closed);
+      for (const record of fresh) this.records.set(record.id, record);
+      return fresh;
+    };
+    add(this.discoverConfigured());
+    // A reader found on a serial port is opened as soon as the list lands; the devices screen hears it (devices.changed).
+    const serial = background ? this.discoverSerial().then((records) => Promise.all(add(records).map((record) => this.connect(record)))) : null;
+    if (!background) add(await this.discoverSerial());
     const simulated: Promise<void>[] = [];
     const hardware: Promise<void>[] = [];
     // New devices, and known ones not connected (rather than waiting for the next poll).
@@ -190,11 +206,9 @@ export class DeviceManager {
     // the SBI service, HTTP servers, handshakes) would add a second to every start; the screen hears each get ready.
     if (!background) await Promise.all(simulated);
     const families = this.discoverFamilies().then(async (records) => {
-      const fresh = records.filter((r) => !this.records.has(r.id) && !this.closed);
-      for (const record of fresh) this.records.set(record.id, record);
-      await Promise.all(fresh.map((record) => this.connect(record)));
+      await Promise.all(add(records).map((record) => this.connect(record)));
     });
-    const rest = Promise.all([...(background ? simulated : []), ...hardware, families]).then(() => undefined);
+    const rest = Promise.all([...(background ? simulated : []), ...hardware, ...(serial ? [serial] : []), families]).then(() => undefined);
     if (background) background(rest);
     else await rest;
     for (const record of this.records.values()) this.refresh(record);
@@ -361,8 +375,8 @@ export class DeviceManager {
     };
   }
 
-  private async discover(): Promise<DeviceRecord[]> {
-    const { config, log } = this.options;
+  /** Addresses already known, and a way to add records at new ones only. */
+  private collector(): { found: DeviceRecord[]; addresses: Set<string>; add: (record: DeviceRecord) => void } {
     const found: DeviceRecord[] = [];
     const addresses = new Set([...this.records.values()].map((r) => r.address));
     const add = (record: DeviceRecord) => {
@@ -370,6 +384,13 @@ export class DeviceManager {
       addresses.add(record.address);
       found.push(record);
     };
+    return { found, addresses, add };
+  }
+
+  /** The configured devices and, in simulate mode, the built-in simulators: nothing to wait for. */
+  private discoverConfigured(): DeviceRecord[] {
+    const { config, log } = this.options;
+    const { found, add } = this.collector();
     for (const entry of config.list) {
       const adapter = adapterFor(this.adapters, entry.driver);
       if (adapter === undefined) {
@@ -397,7 +418,12 @@ export class DeviceManager {
         add(this.newRecord(sim.id, adapter, sim.address, 'simulated'));
       }
     }
-    // Serial ports: a known reader by USB id is opened; a generic bridge is only listed as a candidate.
+    return found;
+  }
+
+  /** Serial ports: a known reader by USB id is opened; a generic bridge is only listed as a candidate. */
+  private async discoverSerial(): Promise<DeviceRecord[]> {
+    const { log } = this.options;
     const candidates: DeviceCandidateView[] = [];
     let ports: SerialPortInfo[] = [];
     try {
@@ -405,6 +431,8 @@ export class DeviceManager {
     } catch (error) {
       log.warn('serial ports could not be listed', { error: (error as Error).message });
     }
+    // Collected after the list lands: the ports known by then (configured ones, or found by a rescan meanwhile) are skipped.
+    const { found, addresses, add } = this.collector();
     for (const port of ports) {
       const vendorId = normaliseUsbId(port.vendorId);
       const productId = normaliseUsbId(port.productId);

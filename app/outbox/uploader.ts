@@ -1,5 +1,5 @@
 import type { Agent } from 'node:http';
-import { DetailedError, DefaultHttpStack, Upload, type HttpRequest, type HttpResponse } from 'tus-js-client';
+import type { DetailedError, HttpRequest, HttpResponse } from 'tus-js-client';
 import type { OutboxFailure } from './errors.js';
 import { parseRetryAfter } from './backoff.js';
 
@@ -75,8 +75,8 @@ export function networkFailure(error: unknown, what: string): OutboxFailure {
   return { code: 'agency_unreachable', message: `The agency could not be reached when ${what} (${label}); the station will try again.` };
 }
 
-function describeTusError(error: Error, what: string, now: Date): OutboxFailure {
-  if (error instanceof DetailedError) {
+function describeTusError(error: Error, what: string, now: Date, detailed: typeof DetailedError): OutboxFailure {
+  if (error instanceof detailed) {
     const res: HttpResponse | null = error.originalResponse;
     if (res !== null && res !== undefined) {
       return classifyHttp(res.getStatus(), { get: (name) => res.getHeader(name) ?? null }, res.getBody() ?? '', what, now);
@@ -86,7 +86,9 @@ function describeTusError(error: Error, what: string, now: Date): OutboxFailure 
   return { code: 'internal', message: `The upload library failed when ${what}: ${error.message}` };
 }
 
-export function uploadPacket(request: UploadRequest): Promise<UploadOutcome> {
+export async function uploadPacket(request: UploadRequest): Promise<UploadOutcome> {
+  // Loaded on the first upload, not with the station: tus-js-client is not part of starting one (the cold-start budget).
+  const { DetailedError, DefaultHttpStack, Upload } = await import('tus-js-client');
   return new Promise((resolve) => {
     let settled = false;
     let alreadyAccepted = false;
@@ -135,7 +137,7 @@ export function uploadPacket(request: UploadRequest): Promise<UploadOutcome> {
       onSuccess: () => finish({ kind: 'complete' }),
       onError: (error: Error) => {
         if (alreadyAccepted) finish({ kind: 'already_accepted' });
-        else finish({ kind: 'failed', failure: describeTusError(error, storedUrl === null ? 'creating the upload' : 'sending the packet', request.now()) });
+        else finish({ kind: 'failed', failure: describeTusError(error, storedUrl === null ? 'creating the upload' : 'sending the packet', request.now(), DetailedError) });
       },
     });
     const onAbort = () => {

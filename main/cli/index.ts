@@ -5,12 +5,15 @@ import { serve } from './serve.js';
 import { simulatorNames } from './simulator-names.js';
 
 /**
- * Commands other than `serve` are evaluated only when run (their module code
- * is initialised on first use). Their npm packages still load at start: the
- * CLI is one esbuild bundle, and a code-split build measured no faster here
- * (docs/benchmarks.md, 2026-12-02).
+ * Commands other than `serve` are loaded only when run: the CLI is built with
+ * esbuild's code splitting (scripts/build.mjs), so each of these is its own
+ * chunk, and the npm packages only they use (sharp, serialport, mrz, the
+ * agency simulator's tus server…) are not read at all by `balcao serve`.
+ * Start-up time is the browser shell's cold-start budget (docs/benchmarks.md).
  */
 const load = {
+  deviceCapture: () => import('./device-capture.js'),
+  deviceMrz: () => import('./device-mrz.js'),
   deviceList: () => import('./device-list.js'),
   deviceScan: () => import('./device-scan.js'),
   quality: () => import('./quality.js'),
@@ -20,8 +23,7 @@ const load = {
   outbox: () => import('./outbox.js'),
   simulate: () => import('./simulate.js'),
 };
-import { captureToPng, fingerprintDrivers } from './device-capture.js';
-import { readMrzOnce } from './device-mrz.js';
+import { fingerprintDriverNames } from './fingerprint-driver-names.js';
 import { mrzFramings, type MrzFraming } from '../../drivers/mrz-reader/framing.js';
 import { fingerprintQualities, type FingerprintQuality } from '../../device-simulators/fingerprint/synthetic.js';
 import { DeviceError } from '../../drivers/errors.js';
@@ -92,13 +94,13 @@ export async function main(argv: string[]): Promise<number> {
   device
     .command('capture')
     .description('one fingerprint from a real or simulated reader, written as an 8-bit greyscale PNG')
-    .requiredOption('--driver <name>', `fingerprint driver: ${Object.keys(fingerprintDrivers).join(', ')}`)
+    .requiredOption('--driver <name>', `fingerprint driver: ${fingerprintDriverNames.join(', ')}`)
     .requiredOption('--port <path>', 'serial port (or the pty path `balcao simulate … --pty` printed)')
     .option('--baud <n>', 'line speed the module is at now (default: its power-up speed)', positiveInt)
     .option('--timeout <s>', 'seconds to wait for a finger', positiveInt, 20)
     .requiredOption('--out <file.png>', 'where to write the image')
     .action((options: { driver: string; port: string; baud?: number; timeout: number; out: string }) => {
-      result = captureToPng({ ...options, timeoutMs: options.timeout * 1000 }).then((capture) => {
+      result = load.deviceCapture().then((m) => m.captureToPng({ ...options, timeoutMs: options.timeout * 1000 })).then((capture) => {
         const { width, height, ppi } = capture.image;
         process.stdout.write(`${JSON.stringify({ out: options.out, width, height, ppi, device: capture.device, capturedAt: capture.capturedAt })}\n`);
         return exitCodes.ok;
@@ -115,7 +117,8 @@ export async function main(argv: string[]): Promise<number> {
       if (!(mrzFramings as readonly string[]).includes(options.driver)) {
         throw new CliError(`No MRZ reader driver named ${options.driver}; use one of: ${mrzFramings.join(', ')}.`, exitCodes.usage);
       }
-      result = readMrzOnce({ framing: options.driver as MrzFraming, port: options.port, baud: options.baud, timeoutMs: options.timeout * 1000 }).then((parsed) => {
+      const framing = options.driver as MrzFraming;
+      result = load.deviceMrz().then((m) => m.readMrzOnce({ framing, port: options.port, baud: options.baud, timeoutMs: options.timeout * 1000 })).then((parsed) => {
         process.stdout.write(`${JSON.stringify(parsed, null, 2)}\n`);
         return exitCodes.ok;
       });

@@ -97,7 +97,9 @@ export const stuAdapter: FamilyAdapter<RawSignatureCapture> = {
       pad.control.onCancel(act.cancel);
       try {
         if (cancel.signal.aborted) throw new DeviceError('cancelled', `The signature capture on ${link.description} was cancelled before the prompt was drawn.`);
-        const layout = await driver.showPrompt(pad.prompt);
+        // 1-bit: black text and buttons need no colour, and a 24-bit screen on an STU-540 is ~4 500
+        // HID blocks (seconds per prompt and per clear) against ~190 in 1-bit (devices.md §3, image modes).
+        const layout = await driver.showPrompt(pad.prompt, '1bit');
         capturing = true;
         return await driver.captureSignature({
           timeoutMs: PAD_CAPTURE_TIMEOUT_MS,

@@ -124,7 +124,7 @@ describe('optimised image operations match their literal reference forms bit for
       images++;
     }
     expect(images).toBe(240);
-  });
+  }, 90_000); // 240 images through both forms: ~8 s alone, several times that while the whole suite shares two cores.
 
   it('ROI of synthetic fingerprints of every quality', () => {
     for (const [i, quality] of fingerprintQualities.entries()) {

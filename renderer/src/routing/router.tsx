@@ -1,12 +1,6 @@
 import { createBrowserRouter, redirect, type LoaderFunctionArgs } from 'react-router';
-import { AuditPage } from '../pages/AuditPage';
-import { DevicesPage } from '../pages/DevicesPage';
-import { CasePage } from '../pages/enrolment/CasePage';
-import { EnrolmentStartPage } from '../pages/enrolment/EnrolmentStartPage';
 import { HomePage } from '../pages/HomePage';
 import { LoginPage } from '../pages/LoginPage';
-import { OperatorsPage } from '../pages/OperatorsPage';
-import { QueuePage } from '../pages/QueuePage';
 import { SetupPage } from '../pages/SetupPage';
 import { accessOf, paths, redirectFor, type PageAccess } from './access';
 import { Shell } from './Shell';
@@ -18,6 +12,24 @@ function Nothing() {
 }
 
 export type AppRouter = ReturnType<typeof createBrowserRouter>;
+
+/**
+ * The pages a station opens on (setup, sign-in, home) are in the first
+ * script; the others, the enrolment screens above all, are chunks of their
+ * own that the router fetches when one is first visited (react-router's
+ * route `lazy`: the guard still runs first, from the first script). The
+ * sign-in screen then waits for a script a third smaller (the cold-start
+ * budget, docs/benchmarks.md); on loopback or app:// a chunk takes
+ * milliseconds.
+ */
+const lazyPages = {
+  operators: () => import('../pages/OperatorsPage').then((m) => ({ Component: m.OperatorsPage })),
+  audit: () => import('../pages/AuditPage').then((m) => ({ Component: m.AuditPage })),
+  devices: () => import('../pages/DevicesPage').then((m) => ({ Component: m.DevicesPage })),
+  outbox: () => import('../pages/QueuePage').then((m) => ({ Component: m.QueuePage })),
+  enrolmentStart: () => import('../pages/enrolment/EnrolmentStartPage').then((m) => ({ Component: m.EnrolmentStartPage })),
+  enrolmentCase: () => import('../pages/enrolment/CasePage').then((m) => ({ Component: m.CasePage })),
+};
 
 /**
  * Routes on real paths (both shells serve index.html for them). Each page's
@@ -57,12 +69,12 @@ export function createAppRouter(store: StationStore): AppRouter {
         { index: true, loader: guard('operator'), element: <HomePage /> },
         { path: 'setup', loader: guard('setup'), element: <SetupPage /> },
         { path: 'login', loader: guard('login'), element: <LoginPage /> },
-        { path: 'operators', loader: guard('admin'), element: <OperatorsPage /> },
-        { path: 'audit', loader: guard('supervisor'), element: <AuditPage /> },
-        { path: 'devices', loader: guard('operator'), element: <DevicesPage /> },
-        { path: 'outbox', loader: guard('supervisor'), element: <QueuePage /> },
-        { path: 'enrolment', loader: guard('operator'), element: <EnrolmentStartPage /> },
-        { path: 'enrolment/:caseId', loader: guard('operator'), element: <CasePage /> },
+        { path: 'operators', loader: guard('admin'), lazy: lazyPages.operators },
+        { path: 'audit', loader: guard('supervisor'), lazy: lazyPages.audit },
+        { path: 'devices', loader: guard('operator'), lazy: lazyPages.devices },
+        { path: 'outbox', loader: guard('supervisor'), lazy: lazyPages.outbox },
+        { path: 'enrolment', loader: guard('operator'), lazy: lazyPages.enrolmentStart },
+        { path: 'enrolment/:caseId', loader: guard('operator'), lazy: lazyPages.enrolmentCase },
         // Unknown paths (an old bookmark, Electron's index.html) go home, where the guard takes over.
         { path: '*', loader: () => redirect(paths.home), Component: Nothing },
       ],

@@ -17,7 +17,7 @@ import { DemographicsStep } from './DemographicsStep';
 import { IdentityStep } from './IdentityStep';
 import { ReceiptStep } from './ReceiptStep';
 import { ReviewStep } from './ReviewStep';
-import { ActionError, useCaseActions } from './shared';
+import { ActionError, NextButton, useCaseActions } from './shared';
 import { stepperItems } from './stepper';
 import type { StepProps } from './step-props';
 import '../../styles/enrolment.css';
@@ -315,6 +315,12 @@ export function CasePage() {
             </h1>
           ) : null}
           <Screen key={view.step} view={view} onView={onView} />
+          {/* The capture screens have no Next of their own: without this the flow stops at the fingers. */}
+          {captureSteps.has(view.step) && !closed ? (
+            <div className="case-step__footer">
+              <NextButton view={view} onView={onView} />
+            </div>
+          ) : null}
         </>
       )}
 
