@@ -113,6 +113,22 @@ page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.tex
 const benchUrl = new URL(shell.url);
 benchUrl.search = '?bench=1';
 
+type Probes = { timeOrigin: number; offset: number; preview: unknown[]; ink: unknown[] };
+let probes: Probes = { timeOrigin: 0, offset: NaN, preview: [], ink: [] };
+// Read after the signature step: the queue step at the end signs in again and leaves the page (and its probes).
+const readProbes = async () => {
+  // A string, not a function: the bundler renames this file's imported `performance`, which the page does not have.
+  probes = (await page.evaluate(`(() => {
+    const w = window;
+    return {
+      timeOrigin: performance.timeOrigin,
+      offset: performance.timeOrigin + performance.now() - Date.now(),
+      preview: w.__balcaoPreviewTimings ? w.__balcaoPreviewTimings.entries() : [],
+      ink: w.__balcaoInkTimings ? w.__balcaoInkTimings.entries() : [],
+    };
+  })()`)) as Probes;
+};
+
 let result;
 try {
   result = await runEnrolment(page, {
@@ -121,21 +137,16 @@ try {
     supervisorPassword: demoPassword,
     downloadDir: root,
     signatureRounds,
+    openCaseWith: '?bench=1',
+    afterStep: async (step) => {
+      if (step === 'signature') await readProbes();
+    },
   });
 } finally {
   await shell.close().catch(() => undefined);
 }
 
 type Sample = { seq: number; arrived: number; painted: number; size: number };
-const probes = await page.evaluate(() => {
-  const w = window as unknown as Record<string, { entries(): unknown[] } | undefined>;
-  return {
-    timeOrigin: performance.timeOrigin,
-    offset: performance.timeOrigin + performance.now() - Date.now(),
-    preview: w.__balcaoPreviewTimings?.entries() ?? [],
-    ink: w.__balcaoInkTimings?.entries() ?? [],
-  };
-});
 const nodeOffset = epochNow() - Date.now();
 await browser.close();
 await agency.stop();

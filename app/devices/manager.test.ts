@@ -71,13 +71,13 @@ describe('device manager', () => {
     const devices = manager.list();
     expect(devices.map((d) => [d.id, d.status, d.approvedBy])).toEqual([
       ['spare-ef01', 'not_approved', null],
+      ['sim-sbi', 'ready', 'admin:admin'],
       ['sim-ef01', 'ready', 'admin:admin'],
       ['sim-gt5xx', 'ready', 'admin:admin'],
       ['sim-mrz-desko', 'ready', 'admin:admin'],
       ['sim-stu', 'ready', 'admin:admin'],
-      ['sim-sane', 'ready', 'admin:admin'],
       ['sim-escl', 'ready', 'admin:admin'],
-      ['sim-sbi', 'ready', 'admin:admin'],
+      ['sim-sane', 'ready', 'admin:admin'],
     ]);
     const gt = manager.get('sim-gt5xx');
     expect(gt).toMatchObject({ family: 'gt5xx', kind: 'fingerprint', make: 'ADH-Tech', reportsSerial: true, simulated: true, address: 'sim:gt5xx' });

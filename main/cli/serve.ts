@@ -10,6 +10,32 @@ export interface ServeOptions extends StationSource {
   port: number;
 }
 
+/** After the first page's first answer, the time its first screen takes to render on a slow desk. */
+const FIRST_SCREEN_MS = 1000;
+/** With no page connecting (scripts, tests driving the contract), background work starts after this anyway. */
+const NO_PAGE_MS = 3000;
+
+/**
+ * Resolves true once the first screen has had its time (FIRST_SCREEN_MS after
+ * `firstAnswer`, or NO_PAGE_MS after the start, whichever comes first);
+ * false at once if the shell is stopped before then.
+ */
+function afterFirstScreen(firstAnswer: Promise<void>, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(false);
+    const timers: NodeJS.Timeout[] = [];
+    const done = (go: boolean) => {
+      for (const timer of timers) clearTimeout(timer);
+      signal.removeEventListener('abort', stop);
+      resolve(go);
+    };
+    const stop = () => done(false);
+    signal.addEventListener('abort', stop, { once: true });
+    timers.push(setTimeout(() => done(true), NO_PAGE_MS));
+    void firstAnswer.then(() => timers.push(setTimeout(() => done(true), FIRST_SCREEN_MS)));
+  });
+}
+
 /**
  * `balcao serve`: the browser shell alone. The address (with its per-launch
  * token) is the only thing written to stdout, so scripts can read it; notes
@@ -42,11 +68,15 @@ export async function serve(options: ServeOptions, signal: AbortSignal): Promise
   process.stderr.write(`${notes.join('\n')}\n`);
   process.stdout.write(`${shell.url}\n`);
 
-  // After the address is out: the login screen does not wait for the simulator (first run makes an RSA key).
+  // After the address is out, and after the first page's first screen: loading the simulator (its tus server) and
+  // its keys (a first run makes an RSA key) take the station's one thread for a few hundred ms, which the sign-in
+  // screen would otherwise wait for (the cold-start budget, docs/benchmarks.md). A packet sealed meanwhile waits in
+  // the outbox as it would for any agency not answering.
   let agency: Promise<DemoAgency | null> = Promise.resolve(null);
   if (demoProfile) {
-    agency = startDemoAgency(station.config).then(
+    agency = afterFirstScreen(shell.bridge.firstAnswer, signal).then((go) => (go ? startDemoAgency(station.config) : null)).then(
       (started) => {
+        if (started === null) return null;
         process.stderr.write(`Agency simulator (demo): ${started.url}\n`);
         return started;
       },

@@ -47,6 +47,14 @@ export class ContractBridge {
   private readonly wss: WebSocketServer;
   private readonly unsubscribe: () => void;
   private readonly maxInFlight: number;
+  private answered: () => void = () => undefined;
+  /**
+   * Resolves when the first contract call from a page has been answered: the
+   * page's script is running and its first screen is about to render. The
+   * browser shell waits for it before starting work that would compete with
+   * that first render (main/cli/serve.ts).
+   */
+  readonly firstAnswer: Promise<void> = new Promise((resolve) => (this.answered = resolve));
 
   constructor(private readonly options: BridgeOptions) {
     this.maxInFlight = options.maxInFlight ?? 64;
@@ -119,7 +127,10 @@ export class ContractBridge {
       inFlight += 1;
       void this.options.dispatcher
         .call(channel, payload, { transport: 'ws' })
-        .then((reply) => send({ type: 'result', id, reply }))
+        .then((reply) => {
+          send({ type: 'result', id, reply });
+          this.answered();
+        })
         .finally(() => {
           inFlight -= 1;
         });
