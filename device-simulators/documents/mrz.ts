@@ -2,13 +2,14 @@
  * Machine-readable zones for simulated documents, built by the rules of
  * ICAO Doc 9303 (8th edition):
  *   part 3 §4.9  check digits: weights 7, 3, 1 repeating; '<' = 0, A–Z = 10–35; sum mod 10;
- *   part 3 §6    transliteration of national characters (tables A and B, below);
+ *   part 3 §6    transliteration of national characters (app/cases/transliterate.ts);
  *   part 4 §4.2  TD3 (passport): 2 lines × 44;
  *   part 5 §4.2  TD1 (ID card): 3 lines × 30;
  *   part 6 §4.2  TD2: 2 lines × 36.
  * Issuing state and nationality are ISO 3166-1 alpha-3 codes (never the
  * specimen code "UTO", which the `mrz` package reports as invalid).
  */
+import { mrzName } from '../../app/cases/transliterate.js';
 
 export interface PersonRecord {
   /** Primary identifier, as written in the person's own script (diacritics, Cyrillic…). */
@@ -64,58 +65,15 @@ export function checkDigit(text: string): string {
 }
 
 /**
- * ICAO 9303 part 3 §6, table A (multinational Latin characters). Characters
- * not listed lose their diacritics (NFD), which is what the table gives for
- * plain accents (Á→A, Ç→C, Ã→A, É→E, Ñ→N, Ł→L …).
+ * A name in the MRZ character set (ICAO 9303 part 3 §6: upper case A–Z, '<'
+ * for spaces and hyphens, other punctuation dropped). The tables are the
+ * station's own (app/cases/transliterate.ts), so that the documents the
+ * simulators make and the station's cross-check of typed names against the
+ * MRZ read the same rules.
  */
-const LATIN: Readonly<Record<string, string>> = {
-  Æ: 'AE',
-  Œ: 'OE',
-  Ø: 'OE',
-  ß: 'SS',
-  ẞ: 'SS',
-  Þ: 'TH',
-  Ð: 'D',
-  Đ: 'D',
-  Ħ: 'H',
-  Ĳ: 'IJ',
-  Ł: 'L',
-  Ŀ: 'L',
-  Ŋ: 'N',
-  Ŧ: 'T',
-};
-/** Table A's two-way entries: Ä AE or A, Å AA or A, Ö OE or O, Ü UE or U. */
-const UMLAUTS: Readonly<Record<string, string>> = { Ä: 'AE', Å: 'AA', Ö: 'OE', Ü: 'UE' };
-
-/**
- * ICAO 9303 part 3 §6, table B (Cyrillic), with its Ukrainian exceptions
- * (Г → H, И → Y). Ь and the apostrophe are left out.
- */
-const CYRILLIC: Readonly<Record<string, string>> = {
-  А: 'A', Б: 'B', В: 'V', Г: 'G', Ґ: 'G', Д: 'D', Ѓ: 'G', Ђ: 'D', Е: 'E', Ё: 'E', Є: 'IE', Ж: 'ZH', З: 'Z', Ѕ: 'DZ',
-  И: 'I', І: 'I', Ї: 'I', Й: 'I', Ј: 'J', К: 'K', Ќ: 'K', Л: 'L', Љ: 'LJ', М: 'M', Н: 'N', Њ: 'NJ', О: 'O', П: 'P',
-  Р: 'R', С: 'S', Т: 'T', Ћ: 'C', У: 'U', Ў: 'U', Ф: 'F', Х: 'KH', Ц: 'TS', Ч: 'CH', Џ: 'DZ', Ш: 'SH', Щ: 'SHCH',
-  Ъ: 'IE', Ы: 'Y', Ь: '', Э: 'E', Ю: 'IU', Я: 'IA',
-};
-const CYRILLIC_UKRAINIAN: Readonly<Record<string, string>> = { Г: 'H', И: 'Y' };
-
-/** A name in the MRZ character set: upper case A–Z, '<' for spaces and hyphens, other punctuation dropped. */
 export function transliterate(name: string, options: { language?: PersonRecord['language']; umlauts?: 'expand' | 'plain' } = {}): string {
-  let out = '';
-  for (const ch of name.normalize('NFC').toLocaleUpperCase('en')) {
-    if (options.language === 'uk' && CYRILLIC_UKRAINIAN[ch] !== undefined) out += CYRILLIC_UKRAINIAN[ch];
-    else if (CYRILLIC[ch] !== undefined) out += CYRILLIC[ch];
-    else if (UMLAUTS[ch] !== undefined) out += options.umlauts === 'plain' ? (UMLAUTS[ch] as string)[0] : UMLAUTS[ch];
-    else if (LATIN[ch] !== undefined) out += LATIN[ch];
-    else if (/[A-Z]/.test(ch)) out += ch;
-    else if (/[ \-<]/.test(ch)) out += '<';
-    else {
-      const base = ch.normalize('NFD').replace(/\p{M}/gu, '');
-      if (/^[A-Z]+$/.test(base)) out += base;
-      // Apostrophes, commas, full stops and anything untransliterable are omitted (part 3 §6).
-    }
-  }
-  return out.replace(/<+/g, '<').replace(/^<|<$/g, '');
+  const language = options.language === 'uk' || options.language === 'bg' ? options.language : 'other';
+  return mrzName(name, { language, ...(options.umlauts !== undefined ? { umlauts: options.umlauts } : {}) });
 }
 
 /** Primary<<secondary, truncated and filled to `width` (part 3 §4.6). */
