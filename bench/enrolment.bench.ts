@@ -9,8 +9,11 @@
 //       the browser's paint of that batch (window.__balcaoInkTimings). Both sides are epoch milliseconds
 //       from performance.timeOrigin + performance.now() on this one machine; the offset of each clock from
 //       Date.now() is measured and printed. Target ≤ 50 ms.
-//   (c) the time of the automated enrolment, in total and per step.
-import { mkdtempSync, rmSync } from 'node:fs';
+//   (c) the time of the automated enrolment, in total and per step; then ROUNDS (default 3) interleaved rounds
+//       of the same flow with one signature, each on a fresh station, paced (the demo's timing: 200 pen
+//       reports/s, fingers settling 700 ms, a "not ready" before each page) against unpaced simulators
+//       (BALCAO_SIM_UNPACED=1, app/devices/simulation.ts): p50 and max of each, the load average with each run.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -19,7 +22,7 @@ import { demoConfig } from '../app/config/demo.js';
 import { pickAgencyPort, startDemoAgency } from '../app/station/demo-agency.js';
 import { demoPassword } from '../app/station/demo.js';
 import { openStation } from '../app/station/station.js';
-import { SimulatorBench } from '../app/devices/simulation.js';
+import { SimulatorBench, UNPACED_ENV } from '../app/devices/simulation.js';
 import { createLogger, memorySink } from '../app/log/logger.js';
 import { decodeInputReport } from '../drivers/wacom-stu/protocol.js';
 import type { HidLink } from '../drivers/transport/hid-link.js';
@@ -207,11 +210,77 @@ console.log(`    clocks: timeOrigin + now() − Date.now(): Node ${nodeOffset.to
 console.log(`(c) automated enrolment, login → agency ACCEPTED → queue: ${(result.totalMs / 1000).toFixed(1)} s`);
 for (const s of result.steps) console.log(`    ${s.step.padEnd(16)} ${(s.ms / 1000).toFixed(2)} s`);
 if (consoleErrors.length > 0) console.log(`console errors: ${consoleErrors.join(' | ')}`);
+
+// ── (c) paced against unpaced, interleaved: a fresh station (the device manager reads BALCAO_SIM_UNPACED when it is made).
+const rounds = Number(process.env.ROUNDS ?? 3);
+const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+interface Run {
+  mode: 'paced' | 'unpaced';
+  totalMs: number;
+  steps: { step: string; ms: number }[];
+  loadBefore: string;
+  loadAfter: string;
+}
+const runs: Run[] = [];
+async function timedRun(mode: Run['mode']): Promise<Run> {
+  const saved = process.env[UNPACED_ENV];
+  if (mode === 'unpaced') process.env[UNPACED_ENV] = '1';
+  else delete process.env[UNPACED_ENV];
+  const dir = mkdtempSync(path.join(tmpdir(), 'balcao-bench-enrolment-c-'));
+  const cfg = demoConfig({ dataDir: path.join(dir, 'data'), agencyUrl: `http://127.0.0.1:${await pickAgencyPort(0)}/` });
+  let opened;
+  try {
+    opened = await openStation(cfg, { log: createLogger('bench', memorySink()) });
+  } finally {
+    if (saved === undefined) delete process.env[UNPACED_ENV];
+    else process.env[UNPACED_ENV] = saved;
+  }
+  const demoAgency = await startDemoAgency(cfg);
+  const web = await startWebShell({ station: opened, port: 0, rendererDir: rendererDir() });
+  const runBrowser = await chromium.launch(chromiumLaunchOptions());
+  const loadBefore = loadavg();
+  try {
+    const ctx = await runBrowser.newContext({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
+    const p = await ctx.newPage();
+    const r = await runEnrolment(p, { url: web.url, agencyUrl: async () => demoAgency.url, supervisorPassword: demoPassword, downloadDir: dir, signatureRounds: 1 });
+    return { mode, totalMs: r.totalMs, steps: r.steps, loadBefore, loadAfter: loadavg() };
+  } finally {
+    await runBrowser.close().catch(() => undefined);
+    await web.close().catch(() => undefined);
+    await demoAgency.stop().catch(() => undefined);
+    opened.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+for (let round = 1; round <= rounds; round++) {
+  // Alternate which goes first, so that neither always runs on the warmer (or more loaded) machine.
+  const order: Run['mode'][] = round % 2 === 1 ? ['paced', 'unpaced'] : ['unpaced', 'paced'];
+  for (const mode of order) {
+    const run = await timedRun(mode);
+    runs.push(run);
+    console.log(`    round ${round} ${mode.padEnd(7)} ${(run.totalMs / 1000).toFixed(1)} s  (load average ${run.loadBefore} → ${run.loadAfter}; fingers ${((run.steps.find((s) => s.step === 'fingers')?.ms ?? 0) / 1000).toFixed(1)} s)`);
+  }
+}
+const byMode = (mode: Run['mode']) => summarise(runs.filter((r) => r.mode === mode).map((r) => r.totalMs));
+const paced = byMode('paced');
+const unpaced = byMode('unpaced');
+const stepNames = runs[0]?.steps.map((s) => s.step) ?? [];
+const stepP50 = (mode: Run['mode']) =>
+  Object.fromEntries(stepNames.map((step) => [step, summarise(runs.filter((r) => r.mode === mode).map((r) => r.steps.find((s) => s.step === step)?.ms ?? NaN)).p50]));
+console.log(`(c) automated enrolment, one signature, ${rounds} interleaved rounds on fresh stations, login → agency ACCEPTED → queue:`);
+console.log(`    paced   (demo timing)        p50 ${(paced.p50 / 1000).toFixed(1)} s  max ${(paced.max / 1000).toFixed(1)} s  (n ${paced.n})`);
+console.log(`    unpaced (BALCAO_SIM_UNPACED) p50 ${(unpaced.p50 / 1000).toFixed(1)} s  max ${(unpaced.max / 1000).toFixed(1)} s  (n ${unpaced.n})`);
+const pacedSteps = stepP50('paced');
+const unpacedSteps = stepP50('unpaced');
+for (const step of stepNames) console.log(`    ${step.padEnd(16)} p50 paced ${((pacedSteps[step] ?? NaN) / 1000).toFixed(2)} s, unpaced ${((unpacedSteps[step] ?? NaN) / 1000).toFixed(2)} s`);
+console.log(`    load average now ${loadavg()} (2 cores; other work on the machine makes these figures noisy)`);
+
 report('enrolment', {
   preview: { frames: preview.length, captures: previewCaptures.length, gap: gapStats, perCaptureFps: sortedFps, arrivalToPaint: decodeToPaint, targetFps: 10 },
   ink: { batches: ink.n, captures: browserCapture + 1, unmatched, inconsistent, ...ink, p95: percentile(inkSorted, 95), coreReportToEmit: inkHost, targetMs: 50 },
   clocks: { nodeOffsetMs: nodeOffset, chromiumOffsetMs: probes.offset },
   enrolment: { totalMs: result.totalMs, steps: result.steps, signatureRounds },
+  enrolmentPacedVsUnpaced: { rounds, paced, unpaced, stepsP50: { paced: pacedSteps, unpaced: unpacedSteps }, runs },
 });
 if (unmatched > ink.n / 10 || ink.n === 0 || preview.length === 0) {
   console.error('the ink or preview samples could not be matched: the figures above are not to be trusted');

@@ -11,7 +11,7 @@ import sharp from 'sharp';
 import { synthesizeFingerprint, type FingerprintQuality } from '../device-simulators/fingerprint/synthetic.js';
 import { computeNativeMeasures } from '../app/quality/fingerprint/index.js';
 import { trimNearWhiteFrame, type GreyPixels } from '../app/quality/fingerprint/preprocess.js';
-import { ridgeSegmentBlocks } from '../app/quality/fingerprint/blocks.js';
+import { localOrientations, ridgeSegmentBlocks } from '../app/quality/fingerprint/blocks.js';
 import { computeContrast } from '../app/quality/fingerprint/mu.js';
 import { computeFda } from '../app/quality/fingerprint/fda.js';
 import { computeLcs } from '../app/quality/fingerprint/lcs.js';
@@ -103,15 +103,17 @@ const time = <T>(name: string, f: () => T): T => {
 for (let i = 0; i < runs; i++) {
   const img = time('trim', () => trimNearWhiteFrame(images[i % images.length]!.image));
   const out: Record<string, number> = {};
-  time('Mu/MMB', () => computeContrast(img));
-  const seg = time('ridge segmentation', () => ridgeSegmentBlocks(img));
-  time('FDA', () => computeFda(img, seg, out));
+  // As computeNativeMeasures: Mu's mean/σ feed the segmentation, one orientation grid feeds FDA, LCS, OF, RVUP.
+  const contrast = time('Mu/MMB', () => computeContrast(img));
+  const seg = time('ridge segmentation', () => ridgeSegmentBlocks(img, { mean: contrast.Mu, stdDev: contrast.sigma }));
+  const orientations = time('local orientations', () => localOrientations(img));
+  time('FDA', () => computeFda(img, seg, out, orientations));
   const roi = time('ROI (erode, 2 blurs, Otsu, fills)', () => computeRoi(img));
-  time('LCS', () => computeLcs(img, seg, out));
+  time('LCS', () => computeLcs(img, seg, out, orientations));
   time('OCL', () => computeOcl(img, out));
-  time('OF', () => computeOf(img, seg, out));
+  time('OF', () => computeOf(img, seg, out, orientations));
   time('coherence', () => computeCoherence(img, roi.blocks, out));
-  time('RVUP', () => computeRvup(img, seg, out));
+  time('RVUP', () => computeRvup(img, seg, out, orientations));
 }
 const scoreMs = summarise(
   images.map(({ image }) => {

@@ -14,11 +14,16 @@
 //    data stays in cache and nothing is allocated; -elapsed makes it wall-clock time like ours. N = 16384
 //    is the target's comparison; N = 65536 (the sealer's chunk) is printed beside it, like for like.
 //  - interleaved: each round runs openssl 16 KiB, five full seals (whose encryption step is timed inside
-//    sealPacket: a cross-check of the loop in real conditions), the encryptPayload loop, openssl 64 KiB;
-//    so machine noise (this is a shared 2-core machine) hits both sides. Per-round ratios and their median.
+//    sealPacket: a cross-check of the loop in real conditions), the encryptPayload loop, the same loop with
+//    256 KiB chunks (encryptPayload's chunkBytes: does the chunk size matter?), the ceiling (below), openssl
+//    64 KiB; so machine noise (this is a shared 2-core machine) hits both sides. Per-round ratios, medians.
+//  - the ceiling of node:crypto here: cipher.update over one preallocated 16 KiB (and 64 KiB) buffer, again
+//    and again with one context, as openssl speed does — the same AES code (Node's bundled OpenSSL), so the
+//    gap to openssl is what each update call costs in Node itself (a fresh output buffer per call: an
+//    allocation, a zero-filled exact-size copy of the output, and the call), not anything the sealer does.
 import { performance } from 'node:perf_hooks';
 import { spawnSync } from 'node:child_process';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createCipheriv, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -90,15 +95,32 @@ const iv = randomBytes(12);
 const aad = Buffer.from(meta.packetId, 'ascii');
 for (let i = 0; i < 20; i++) encryptPayload(inner.parts, key, iv, aad);
 /** encryptPayload over the real archive, back to back for `ms`: archive size over the median call, in MB/s. */
-function sealerLoop(ms: number): { mbps: number; calls: number } {
+function sealerLoop(ms: number, chunkBytes = ENCRYPT_CHUNK_BYTES): { mbps: number; calls: number } {
   const times: number[] = [];
   const t0 = performance.now();
   while (performance.now() - t0 < ms) {
     const t = performance.now();
-    encryptPayload(inner.parts, key, iv, aad);
+    encryptPayload(inner.parts, key, iv, aad, chunkBytes);
     times.push(performance.now() - t);
   }
   return { mbps: inner.size / 1e6 / (summarise(times).p50 / 1000), calls: times.length };
+}
+const BIG_CHUNK = 256 * 1024;
+
+/** Node's ceiling: cipher.update on one preallocated `bytes` buffer, over and over with one context, for `ms` (openssl speed's loop, in Node). */
+function nodeCeiling(bytes: number, ms: number): number {
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(aad);
+  const block = randomBytes(bytes);
+  let done = 0;
+  const t0 = performance.now();
+  let t = t0;
+  while (t - t0 < ms) {
+    for (let i = 0; i < 16; i++) cipher.update(block);
+    done += 16 * bytes;
+    t = performance.now();
+  }
+  return done / 1e6 / ((t - t0) / 1000);
 }
 
 /** `openssl speed` for one block size; -mr prints "+F:<n>:<name>:<bytes per second>". Null if openssl is missing. */
@@ -114,12 +136,12 @@ const median = (values: number[]) => summarise(values).p50;
 const pct = (r: number | null) => (r === null ? '—' : `${(100 * r).toFixed(0)} %`);
 const mbps = (v: number | null) => (v === null ? '—' : `${v.toFixed(0)}`);
 const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-interface Round { load: string; openssl16k: number | null; sealer: number; sealerCalls: number; inSeal: number; openssl64k: number | null }
+interface Round { load: string; openssl16k: number | null; sealer: number; sealerCalls: number; inSeal: number; sealer256k: number; ceiling16k: number; ceiling64k: number; openssl64k: number | null }
 const rounds: Round[] = [];
 const sealTimes: number[] = [];
 let packetSize = 0;
 console.log(`AES-256-GCM, ${ROUNDS} interleaved rounds (MB/s; the archive is ${(inner.size / 1e6).toFixed(2)} MB, the sealer's chunk ${ENCRYPT_CHUNK_BYTES / 1024} KiB):`);
-console.log('  round  loadavg          openssl 16K  sealer  (in seal)  openssl 64K   sealer/16K  in-seal/16K  sealer/64K');
+console.log('  round  loadavg          openssl 16K  sealer  (in seal)  sealer@256K  node 16K  node 64K  openssl 64K   sealer/16K  in-seal/16K  sealer/64K  @256K/16K  node16K/16K  node64K/64K');
 for (let r = 0; r < ROUNDS; r++) {
   const load = loadavg();
   const openssl16k = opensslSpeed(16384);
@@ -131,12 +153,15 @@ for (let r = 0; r < ROUNDS; r++) {
   }
   const inSeal = median(encryptInSeal.slice(first));
   const loop = sealerLoop(1000);
+  const sealer256k = sealerLoop(1000, BIG_CHUNK).mbps;
+  const ceiling16k = nodeCeiling(16384, 500);
+  const ceiling64k = nodeCeiling(ENCRYPT_CHUNK_BYTES, 500);
   const openssl64k = opensslSpeed(ENCRYPT_CHUNK_BYTES);
-  const round = { load, openssl16k, sealer: loop.mbps, sealerCalls: loop.calls, inSeal, openssl64k };
+  const round = { load, openssl16k, sealer: loop.mbps, sealerCalls: loop.calls, inSeal, sealer256k, ceiling16k, ceiling64k, openssl64k };
   rounds.push(round);
   const ratio = (a: number, b: number | null) => (b === null ? null : a / b);
   console.log(
-    `  ${String(r + 1).padStart(5)}  ${load.padEnd(15)}  ${mbps(openssl16k).padStart(11)}  ${mbps(loop.mbps).padStart(6)}  ${mbps(inSeal).padStart(9)}  ${mbps(openssl64k).padStart(11)}   ${pct(ratio(loop.mbps, openssl16k)).padStart(10)}  ${pct(ratio(inSeal, openssl16k)).padStart(11)}  ${pct(ratio(loop.mbps, openssl64k)).padStart(10)}`,
+    `  ${String(r + 1).padStart(5)}  ${load.padEnd(15)}  ${mbps(openssl16k).padStart(11)}  ${mbps(loop.mbps).padStart(6)}  ${mbps(inSeal).padStart(9)}  ${mbps(sealer256k).padStart(11)}  ${mbps(ceiling16k).padStart(8)}  ${mbps(ceiling64k).padStart(8)}  ${mbps(openssl64k).padStart(11)}   ${pct(ratio(loop.mbps, openssl16k)).padStart(10)}  ${pct(ratio(inSeal, openssl16k)).padStart(11)}  ${pct(ratio(loop.mbps, openssl64k)).padStart(10)}  ${pct(ratio(sealer256k, openssl16k)).padStart(9)}  ${pct(ratio(ceiling16k, openssl16k)).padStart(11)}  ${pct(ratio(ceiling64k, openssl64k)).padStart(11)}`,
   );
 }
 const ratios = (pick: (r: Round) => [number, number | null]) => {
@@ -146,6 +171,10 @@ const ratios = (pick: (r: Round) => [number, number | null]) => {
 const target = ratios((r) => [r.sealer, r.openssl16k]);
 const inSealRatio = ratios((r) => [r.inSeal, r.openssl16k]);
 const chunkRatio = ratios((r) => [r.sealer, r.openssl64k]);
+const bigChunkRatio = ratios((r) => [r.sealer256k, r.openssl16k]);
+const ceiling16kRatio = ratios((r) => [r.ceiling16k, r.openssl16k]);
+const ceiling64kRatio = ratios((r) => [r.ceiling64k, r.openssl64k]);
+const ceiling64kVs16kRatio = ratios((r) => [r.ceiling64k, r.openssl16k]);
 const medianOf = (pick: (r: Round) => number | null) => {
   const v = rounds.map(pick).filter((x): x is number => x !== null);
   return v.length === 0 ? null : median(v);
@@ -156,7 +185,11 @@ console.log(
 if (target === null) console.log('  openssl speed: not available on this machine (no ratio)');
 else
   console.log(
-    `  sealer / openssl 16 KiB (the target's comparison), median of per-round ratios: ${pct(target)} ${target >= 0.6 ? '(≥ 60 %)' : '(UNDER 60 %)'}; in seal ${pct(inSealRatio)}; sealer / openssl 64 KiB ${pct(chunkRatio)}`,
+    `  sealer / openssl 16 KiB (the target's comparison), median of per-round ratios: ${pct(target)} ${target >= 0.6 ? '(≥ 60 %)' : '(UNDER 60 %)'}; in seal ${pct(inSealRatio)}; sealer / openssl 64 KiB ${pct(chunkRatio)}; sealer with 256 KiB chunks / openssl 16 KiB ${pct(bigChunkRatio)}`,
+  );
+if (target !== null)
+  console.log(
+    `  node:crypto's ceiling (cipher.update on one preallocated buffer, openssl speed's loop in Node): 16 KiB / openssl 16 KiB ${pct(ceiling16kRatio)}, 64 KiB / openssl 64 KiB ${pct(ceiling64kRatio)}, 64 KiB / openssl 16 KiB ${pct(ceiling64kVs16kRatio)}`,
   );
 
 const s = summarise(sealTimes);
@@ -176,6 +209,11 @@ report('seal', {
     ratio: target,
     inSealRatio,
     chunkRatio,
+    bigChunkBytes: BIG_CHUNK,
+    bigChunkRatio,
+    ceiling16kRatio,
+    ceiling64kRatio,
+    ceiling64kVs16kRatio,
     sealerMBps: medianOf((r) => r.sealer),
     inSealMBps: median(encryptInSeal),
     opensslMBps: medianOf((r) => r.openssl16k),

@@ -59,7 +59,9 @@ if (want('cli')) {
 }
 
 if (want('electron') && existsSync(path.join(root, 'main/electron/main.ts'))) {
-  await esbuild({ ...node, entryPoints: [path.join(root, 'main/electron/main.ts')], outfile: path.join(root, 'dist/electron/main.cjs'), format: 'cjs', external: ['electron'] });
+  await esbuild({ ...node, entryPoints: [path.join(root, 'main/electron/main.ts')], outfile: path.join(root, 'dist/electron/main.cjs'), format: 'cjs', external: ['electron'],
+    // The SBI simulator's print worker needs import.meta.url (ESM only); in this CommonJS bundle it sees undefined and makes the prints in-thread.
+    define: { 'import.meta.url': 'undefined' } });
   // A sandboxed preload may require only electron: everything else (zod, the contract) is bundled in.
   await esbuild({
     bundle: true,

@@ -29,6 +29,7 @@ export function caseHandlers(cases: CaseService): Pick<Handlers, CaseChannel> {
     'cases.consentText': (r) => cases.consentText(r.language),
     'cases.captureConsent': (r) => cases.captureConsent(r.caseId, r.language, r.deviceId),
     'cases.captureFinger': (r) => cases.captureFinger(r.caseId, r.position, r.deviceId),
+    'cases.captureSlap': (r) => cases.captureSlap(r.caseId, r.slap, r.positions, r.deviceId),
     'cases.fingerException': (r) => cases.fingerException(r.caseId, r.position, r.reason, r.note),
     'cases.clearFinger': (r) => cases.clearFinger(r.caseId, r.position),
     'cases.forceFinger': (r) => cases.forceFinger(r.caseId, r.position, r.supervisor),

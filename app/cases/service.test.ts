@@ -15,8 +15,9 @@ import { demoPacketInput, type PacketInput } from '../packets/index.js';
 import { ensureStationSigningKey } from '../station/signing-key.js';
 import { td3, samplePeople, sampleDocuments } from '../../device-simulators/documents/mrz.js';
 import { parseMrz, fingerSimilarity } from './capture/index.js';
-import type { CaptureDevice, CaptureStage, FingerCaptureResult, PadCapture, PadCaptureResult, PageScanResult } from './capture/index.js';
+import type { CaptureDevice, CaptureStage, FingerCaptureResult, PadCapture, PadCaptureResult, PageScanResult, SlapCaptureResult } from './capture/index.js';
 import type { QualityResult } from '../quality/assess.js';
+import { slapPositions } from '../contract/cases.js';
 import { ContractError } from '../contract/errors.js';
 import { DeviceError } from '../../drivers/errors.js';
 import { CaseService } from './service.js';
@@ -35,10 +36,29 @@ beforeAll(async () => {
 });
 
 /** A scripted capture stage: finger scores per position (then good), the same print at a position on request, pads that sign at once. */
-function fakeStage(script: { scores?: Record<number, number[]>; sameAs?: Record<number, number>; failFinger?: Error } = {}): CaptureStage & { pads: number } {
+function fakeStage(
+  script: { scores?: Record<number, number[]>; sameAs?: Record<number, number>; failFinger?: Error; notReturned?: number[]; padScores?: number[] } = {},
+): CaptureStage & { pads: number; slaps: { slap: string; asked: number[]; exceptions: number[] }[] } {
   const scores = new Map(Object.entries(script.scores ?? {}).map(([k, v]) => [Number(k), [...v]]));
+  const padScores = [...(script.padScores ?? [])];
+  const fingerResult = (position: number) => {
+    const source = script.sameAs?.[position] ?? position;
+    const f = (input.fingers ?? []).find((x) => x.position === source)!;
+    const score = scores.get(position)?.shift() ?? 80;
+    return { image: { width: f.image.width, height: f.image.height, ppi: f.image.ppi, pixels: new Uint8Array(f.image.pixels) }, png: fingerPngs.get(source)!, quality: quality(score) };
+  };
   const stage = {
     pads: 0,
+    slaps: [] as { slap: string; asked: number[]; exceptions: number[] }[],
+    async captureSlap(_deps, options): Promise<SlapCaptureResult> {
+      if (script.failFinger) throw script.failFinger;
+      const asked = slapPositions[options.slap].filter((p) => !options.exceptions.includes(p) && (options.positions === undefined || options.positions.includes(p)));
+      stage.slaps.push({ slap: options.slap, asked, exceptions: [...options.exceptions] });
+      options.onPreview?.({ seq: 0, phase: 'waiting', frame: null });
+      const returned = asked.filter((p) => !(script.notReturned ?? []).includes(p));
+      const fingers = returned.map((position) => ({ position, ...fingerResult(position), deviceQuality: 80 }));
+      return { slap: options.slap, fingers, missing: asked.filter((p) => !returned.includes(p)), device: device('finger'), capturedAt: new Date() };
+    },
     async captureFinger(_deps, options): Promise<FingerCaptureResult> {
       if (script.failFinger) throw script.failFinger;
       options.onPreview?.({ seq: 0, phase: 'waiting', frame: null });
@@ -68,14 +88,14 @@ function fakeStage(script: { scores?: Record<number, number[]>; sameAs?: Record<
       options.onInk({ seq: 0, clear: false, points: [{ x: 0.1, y: 0.2, p: 0.5, down: true, t: 0 }] });
       const sig = input.signature!;
       return {
-        accept: () => settle({ samples: sig.samples.map((s) => ({ ...s })), tablet: { ...sig.tablet }, png: fingerPngs.get(1)!, width: 160, height: 200, quality: quality(90, true), device: device('pad'), capturedAt: new Date() }),
+        accept: () => settle({ samples: sig.samples.map((s) => ({ ...s })), tablet: { ...sig.tablet }, png: fingerPngs.get(1)!, width: 160, height: 200, quality: quality(padScores.shift() ?? 90), device: device('pad'), capturedAt: new Date() }),
         clear: () => options.onInk({ seq: 1, clear: true, points: [] }),
         cancel: () => fail(new DeviceError('cancelled', 'The signature was cancelled at the pad.')),
         result,
       };
     },
     fingerSimilarity,
-  } satisfies CaptureStage & { pads: number };
+  } satisfies CaptureStage & { pads: number; slaps: { slap: string; asked: number[]; exceptions: number[] }[] };
   return stage;
 }
 
@@ -384,5 +404,107 @@ describe('CaseService over a real station', { timeout: 60_000 }, () => {
     expect(doc.steps).toEqual(['identity', 'demographics', 'consent', 'documents', 'review', 'receipt']);
     expect(await codeOf(cases.captureFinger(doc.id, 1))).toBe('case.step_not_in_service');
     expect(await codeOf(cases.next(doc.id).then(() => cases.next(doc.id)))).toBe('case.step_incomplete');
+  });
+  it('refuses a consent signature that fails the signature checks, records nothing, audits it, and takes the next one', async () => {
+    const { station, cases } = await setup(fakeStage({ padScores: [10] }), { keys: false });
+    const view = cases.start('legalisation', 'pt');
+    const sign = async () => {
+      const pending = cases.captureConsent(view.id, 'pt');
+      await new Promise((r) => setTimeout(r, 20));
+      cases.signatureAction(view.id, 'accept');
+      return pending;
+    };
+    const rejected = await sign().catch((e: ContractError) => e);
+    expect(rejected).toMatchObject({ code: 'case.consent_rejected', params: { reasons: 'score_too_low' } });
+    expect(cases.get(view.id).consent).toBeNull();
+    expect(station.audit.recent(20).map((e) => e.type)).toContain('case.consent_rejected');
+    const given = await sign();
+    expect(given.consent).toMatchObject({ textVersion: 'consent-2026-11', language: 'pt' });
+  });
+});
+
+describe('CaseService slaps (4-4-2)', { timeout: 60_000 }, () => {
+  it('fills each finger slot of a slap, leaves the exceptions out, and retries only the finger that failed', async () => {
+    const stage = fakeStage({ scores: { 8: [20] } });
+    const { station, cases } = await setup(stage, { keys: false });
+    expect(cases.services().fingerMode).toBe('single');
+    const previews: { position: number; slap?: string }[] = [];
+    station.hub.subscribe((event, payload) => {
+      if (event === 'capture.preview') previews.push(payload as { position: number; slap?: string });
+    });
+    let view = cases.start('legalisation', 'pt');
+    view = await cases.fingerException(view.id, 9, 'amputated');
+    view = await cases.captureSlap(view.id, 'left');
+    // The device was asked for the left slap less the exception, and told of it.
+    expect(stage.slaps.at(-1)).toEqual({ slap: 'left', asked: [7, 8, 10], exceptions: [9] });
+    expect(previews.at(-1)).toMatchObject({ position: 7, slap: 'left' });
+    const slot = (p: number) => view.fingers.find((f) => f.position === p)!;
+    expect(slot(7)).toMatchObject({ state: 'captured', attempts: 1 });
+    expect(slot(8)).toMatchObject({ state: 'pending', attempts: 1, needsDecision: false, quality: { passed: false } });
+    expect(slot(8).image).not.toBeNull();
+    expect(slot(9)).toMatchObject({ state: 'exception', attempts: 0, image: null });
+    expect(slot(10)).toMatchObject({ state: 'captured', attempts: 1 });
+
+    // Only the failed finger again: the others keep their attempt count and image.
+    const kept = slot(7).image;
+    view = await cases.captureSlap(view.id, 'left', [8]);
+    expect(stage.slaps.at(-1)).toEqual({ slap: 'left', asked: [8], exceptions: [9] });
+    expect(slot(8)).toMatchObject({ state: 'captured', attempts: 2 });
+    expect(slot(7)).toMatchObject({ attempts: 1, image: kept });
+
+    const audit = station.audit.recent(50).map((e) => e.type);
+    expect(audit.filter((t) => t === 'case.slap_captured')).toHaveLength(2);
+    expect(audit.filter((t) => t === 'case.finger_captured')).toHaveLength(4);
+  });
+
+  it('refuses fingers outside the slap or recorded as exceptions, before touching the device', async () => {
+    const stage = fakeStage();
+    const { cases } = await setup(stage, { keys: false });
+    let view = cases.start('legalisation', 'pt');
+    view = await cases.fingerException(view.id, 1, 'bandaged');
+    expect(await codeOf(cases.captureSlap(view.id, 'right', [2, 7]))).toBe('contract.bad_request');
+    expect(await codeOf(cases.captureSlap(view.id, 'thumbs', [1]))).toBe('contract.bad_request');
+    view = await cases.fingerException(view.id, 6, 'amputated');
+    expect(await codeOf(cases.captureSlap(view.id, 'thumbs'))).toBe('contract.bad_request');
+    expect(stage.slaps).toEqual([]);
+    // A digitisation case takes no fingers at all.
+    const doc = cases.start('digitisation', 'pt');
+    expect(await codeOf(cases.captureSlap(doc.id, 'left'))).toBe('case.step_not_in_service');
+  });
+
+  it('counts attempts per finger up to the decision, keeps force-capture for a supervisor, and warns of the same finger twice', async () => {
+    const stage = fakeStage({ scores: { 3: [10, 12, 15] }, sameAs: { 5: 4 } });
+    const { cases } = await setup(stage, { keys: false });
+    let view = cases.start('legalisation', 'pt');
+    view = await cases.captureSlap(view.id, 'right');
+    view = await cases.captureSlap(view.id, 'right', [3]);
+    view = await cases.captureSlap(view.id, 'right', [3]);
+    const slot = (p: number) => view.fingers.find((f) => f.position === p)!;
+    expect(slot(3)).toMatchObject({ state: 'pending', attempts: 3, needsDecision: true });
+    expect(slot(2)).toMatchObject({ state: 'captured', attempts: 1 });
+    // The same print at 4 and 5 within one slap: flagged, as one at a time would.
+    expect(slot(5)).toMatchObject({ state: 'captured', similarTo: 4 });
+    expect(view.approval.reasons).toContain('similar_fingers');
+    view = await cases.forceFinger(view.id, 3, { username: 'rui', password: demoPassword });
+    expect(slot(3)).toMatchObject({ state: 'captured', forcedBy: 'rui' });
+    expect(view.approval.reasons).toContain('force_capture');
+  });
+
+  it('a finger the device did not return stays as it was; a device failure changes nothing', async () => {
+    const { station, cases } = await setup(fakeStage({ notReturned: [10] }), { keys: false });
+    let view = cases.start('legalisation', 'pt');
+    view = await cases.captureSlap(view.id, 'left');
+    expect(view.fingers.find((f) => f.position === 10)).toMatchObject({ state: 'pending', attempts: 0, image: null });
+    expect(view.fingers.filter((f) => [7, 8, 9].includes(f.position)).every((f) => f.state === 'captured')).toBe(true);
+    const entry = station.audit.recent(20).find((e) => e.type === 'case.slap_captured');
+    expect(entry?.details).toMatchObject({ slap: 'left', asked: '7,8,9,10', returned: 3, missing: '10' });
+
+    open?.close();
+    open = null;
+    const failing = await setup(fakeStage({ failFinger: new DeviceError('disconnected', 'The SBI device service at http://127.0.0.1:1 closed the connection during RCAPTURE.') }), { keys: false });
+    const other = failing.cases.start('legalisation', 'pt');
+    const before = failing.cases.get(other.id).revision;
+    expect(await codeOf(failing.cases.captureSlap(other.id, 'right'))).toBe('device.disconnected');
+    expect(failing.cases.get(other.id).revision).toBe(before);
   });
 });

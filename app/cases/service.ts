@@ -33,14 +33,18 @@ import {
   type CaseView,
   type ConsentTextView,
   type FingerExceptionReason,
+  type FingerMode,
   type MrzView,
   type PageView,
   type QualityView,
   type ServiceTypeId,
   type ServiceTypeView,
+  type SlapName,
   type SupervisorCredentials,
   type VerificationView,
+  slapPositions,
 } from '../contract/cases.js';
+import type { GreyImage } from '../../drivers/capture.js';
 import { decide, type QualityResult } from '../quality/assess.js';
 import { loadSealKeys, type SealKeys } from '../packets/keys.js';
 import { sealPacket } from '../packets/seal.js';
@@ -141,8 +145,13 @@ export class CaseService {
 
   // ── Catalogue and lists ────────────────────────────────────────────────
 
-  services(): { services: ServiceTypeView[]; demographicsProfile: DemographicsProfileId; maxFingerAttempts: number } {
-    return { services: [...this.#services.values()].map(serviceView), demographicsProfile: this.#profile, maxFingerAttempts: this.#o.config.quality.maxAttempts };
+  services(): { services: ServiceTypeView[]; demographicsProfile: DemographicsProfileId; maxFingerAttempts: number; fingerMode: FingerMode } {
+    return {
+      services: [...this.#services.values()].map(serviceView),
+      demographicsProfile: this.#profile,
+      maxFingerAttempts: this.#o.config.quality.maxAttempts,
+      fingerMode: this.#o.config.cases.fingerMode,
+    };
   }
 
   list(): { cases: CaseSummaryView[] } {
@@ -387,6 +396,12 @@ export class CaseService {
     if (!result.samples.some((s) => s.rdy && s.sw !== 0)) {
       throw new ContractError('case.step_incomplete', 'The pad returned no signature: the applicant must sign to consent.', { step: 'consent', missing: 'consent.signature' });
     }
+    // The same signature checks as the signature step (app/quality/signature): a dot or a stray stroke is not consent.
+    if (!result.quality.passed) {
+      const reasons = result.quality.reasons.map((r) => r.code);
+      this.#o.audit.append({ type: 'case.consent_rejected', actor: this.#operatorOrNull(), details: { caseId, reasons: reasons.join(', ') } });
+      throw new ContractError('case.consent_rejected', `The consent signature did not pass the signature checks (${reasons.join(', ')}); the applicant signs again.`, { reasons: reasons.join(', ') });
+    }
     return this.#mutate(caseId, ({ draft }) => {
       if (draft.consent?.signature) this.#dropImage(draft, draft.consent.signature);
       const ref = this.#newRef(draft, 'consent');
@@ -418,27 +433,86 @@ export class CaseService {
       }),
     );
     return this.#mutate(caseId, ({ draft: d }) => {
-      const slot = this.#slot(d, position);
-      if (slot.image !== null) this.#dropFingerImage(d, slot);
-      slot.attempts += 1;
-      slot.roundAttempts += 1;
-      const ref = this.#newRef(d, `f${String(position).padStart(2, '0')}`);
-      this.#putImage(d, ref, result.png, result.image.width, result.image.height);
-      this.#store.putBlob(d.id, `${ref}-raw`, result.image.pixels);
-      slot.image = ref;
-      slot.raw = { width: result.image.width, height: result.image.height, ppi: result.image.ppi };
-      slot.quality = toQuality(result.quality);
-      slot.device = deviceRecord(result.device);
-      slot.capturedAt = result.capturedAt.toISOString();
-      slot.exception = null;
-      slot.forcedBy = null;
-      slot.similarTo = null;
-      const decision = decide(result.quality, slot.roundAttempts, this.#o.config.quality.maxAttempts);
-      slot.state = decision === 'accept' ? 'captured' : 'pending';
-      slot.needsDecision = decision === 'force_capture_allowed';
+      const { slot, decision } = this.#applyFinger(d, position, result);
       if (slot.state === 'captured') this.#checkSimilar(d, slot);
       this.#auditCase(d, 'case.finger_captured', { position, attempt: slot.attempts, score: Math.round(result.quality.score), decision, similarTo: slot.similarTo });
     });
+  }
+
+  /**
+   * One slap (4-4-2) on a reader that takes slaps: the slap's fingers less
+   * those recorded as exceptions (the device is told), or only `positions`
+   * (a retry of the fingers that failed). Each returned finger goes into its
+   * slot exactly as one captureFinger attempt would (attempt counted, the
+   * quality decides, the same-finger check); a finger the device did not
+   * return keeps its slot as it was, and the audit says it was missing.
+   */
+  async captureSlap(caseId: string, slap: SlapName, positions?: readonly number[], deviceId?: string): Promise<CaseView> {
+    const { draft } = this.#load(caseId, ['open']);
+    this.#requireStep(draft, 'fingers');
+    const all = slapPositions[slap];
+    const exceptions = all.filter((p) => this.#slot(draft, p).state === 'exception');
+    if (positions !== undefined) {
+      const outside = positions.filter((p) => !all.includes(p));
+      if (outside.length > 0) throw new ContractError('contract.bad_request', `positions: finger ${outside.join(', ')} is not in the ${slap} slap (${all.join(', ')}).`, { field: 'positions' });
+      const excepted = positions.filter((p) => exceptions.includes(p));
+      if (excepted.length > 0) {
+        throw new ContractError('contract.bad_request', `positions: finger ${excepted.join(', ')} is recorded as an exception; undo the exception before capturing it.`, { field: 'positions' });
+      }
+    }
+    const wanted = all.filter((p) => !exceptions.includes(p) && (positions === undefined || positions.includes(p)));
+    if (wanted.length === 0) throw new ContractError('contract.bad_request', `Every finger of the ${slap} slap is recorded as an exception: there is nothing to capture.`, { field: 'slap' });
+    const first = wanted[0] as number;
+    const result = await this.#exclusive(caseId, (signal) =>
+      this.#capture.captureSlap(this.#deps(), {
+        slap,
+        ...(positions !== undefined ? { positions: wanted } : {}),
+        exceptions,
+        ...(deviceId ? { deviceId } : {}),
+        signal,
+        onPreview: (p) =>
+          this.#o.hub.emit('capture.preview', {
+            caseId,
+            position: first,
+            slap,
+            seq: p.seq,
+            phase: p.phase,
+            frame: p.frame === null ? null : { png: p.frame.png.toString('base64'), width: p.frame.width, height: p.frame.height },
+          }),
+      }),
+    );
+    return this.#mutate(caseId, ({ draft: d }) => {
+      const applied = result.fingers.map((f) => ({ ...this.#applyFinger(d, f.position, { ...f, device: result.device, capturedAt: result.capturedAt }), finger: f }));
+      // After the whole slap is in: each accepted finger compared with every other, its slap-mates included.
+      for (const { slot } of applied) if (slot.state === 'captured') this.#checkSimilar(d, slot);
+      for (const { slot, decision, finger } of applied) {
+        this.#auditCase(d, 'case.finger_captured', { position: slot.position, attempt: slot.attempts, score: Math.round(finger.quality.score), decision, similarTo: slot.similarTo, slap });
+      }
+      this.#auditCase(d, 'case.slap_captured', { slap, asked: wanted.join(','), returned: result.fingers.length, missing: result.missing.join(','), exceptions: exceptions.join(',') });
+    });
+  }
+
+  /** One attempt's result into its slot (single finger or one finger of a slap): the image stored, the attempt counted, the quality decides. */
+  #applyFinger(d: CaseDraft, position: number, result: { image: GreyImage; png: Buffer; quality: QualityResult; device: CaptureDevice; capturedAt: Date }) {
+    const slot = this.#slot(d, position);
+    if (slot.image !== null) this.#dropFingerImage(d, slot);
+    slot.attempts += 1;
+    slot.roundAttempts += 1;
+    const ref = this.#newRef(d, `f${String(position).padStart(2, '0')}`);
+    this.#putImage(d, ref, result.png, result.image.width, result.image.height);
+    this.#store.putBlob(d.id, `${ref}-raw`, result.image.pixels);
+    slot.image = ref;
+    slot.raw = { width: result.image.width, height: result.image.height, ppi: result.image.ppi };
+    slot.quality = toQuality(result.quality);
+    slot.device = deviceRecord(result.device);
+    slot.capturedAt = result.capturedAt.toISOString();
+    slot.exception = null;
+    slot.forcedBy = null;
+    slot.similarTo = null;
+    const decision = decide(result.quality, slot.roundAttempts, this.#o.config.quality.maxAttempts);
+    slot.state = decision === 'accept' ? 'captured' : 'pending';
+    slot.needsDecision = decision === 'force_capture_allowed';
+    return { slot, decision };
   }
 
   fingerException(caseId: string, position: number, reason: FingerExceptionReason, note?: string): Promise<CaseView> {

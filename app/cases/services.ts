@@ -12,7 +12,7 @@
  * schema.ts RecordInput.consent) and processing someone's papers needs it too.
  */
 import { z } from 'zod';
-import { caseSteps, CaseStep as CaseStepSchema, DocumentTypeId, PaperKind, serviceTypeIds, ServiceTypeId as ServiceTypeIdSchema } from '../contract/cases.js';
+import { caseSteps, CaseStep as CaseStepSchema, DocumentTypeId, FingerMode, PaperKind, serviceTypeIds, ServiceTypeId as ServiceTypeIdSchema } from '../contract/cases.js';
 import type { CaseStep, ChecklistItemView, ServiceTypeId, ServiceTypeView } from '../contract/cases.js';
 import { DemographicsProfileId } from '../contract/demographics.js';
 
@@ -95,6 +95,13 @@ export const CasesConfig = z
     consentVersion: z.string().regex(/^consent-\d{4}-\d{2}$/).default('consent-2026-11'),
     /** Agency lookups (identity verify, document status): give up after this long. */
     lookupTimeoutMs: z.number().int().min(500).max(60_000).default(8000),
+    /**
+     * How the fingers step starts when the reader takes slaps (an SBI slap
+     * scanner): 'slap' = 4-4-2 (left four, right four, two thumbs), 'single' =
+     * one finger at a time. The technician can switch on the screen; a
+     * single-finger reader always goes one at a time.
+     */
+    fingerMode: FingerMode.default('single'),
   })
   .strict();
 export type CasesConfig = z.output<typeof CasesConfig>;

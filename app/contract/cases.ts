@@ -98,6 +98,23 @@ export type SupervisorCredentials = z.infer<typeof SupervisorCredentials>;
 export const FingerPosition = z.number().int().min(1).max(10);
 export type FingerPosition = z.infer<typeof FingerPosition>;
 
+/**
+ * The three slaps of a 4-4-2 capture (SBI 0.9.5 bio.deviceSubId: 1 left slap,
+ * 2 right slap, 3 two thumbs; devices.md §5), as ISO/IEC 19794-4 positions.
+ */
+export const slapNames = ['left', 'right', 'thumbs'] as const;
+export const SlapName = z.enum(slapNames);
+export type SlapName = z.infer<typeof SlapName>;
+export const slapPositions: Record<SlapName, readonly FingerPosition[]> = {
+  left: [7, 8, 9, 10],
+  right: [2, 3, 4, 5],
+  thumbs: [6, 1],
+};
+/** How the fingers step captures on a reader that takes slaps: 'slap' (4-4-2) or 'single' (one finger at a time). */
+export const fingerModes = ['slap', 'single'] as const;
+export const FingerMode = z.enum(fingerModes);
+export type FingerMode = z.infer<typeof FingerMode>;
+
 export const fingerExceptionReasons = ['amputated', 'bandaged', 'injured', 'unable', 'other'] as const;
 export const FingerExceptionReason = z.enum(fingerExceptionReasons);
 export type FingerExceptionReason = z.infer<typeof FingerExceptionReason>;

@@ -7,11 +7,13 @@ import {
   ConsentTextView,
   DocumentTypeId,
   FingerExceptionReason,
+  FingerMode,
   FingerPosition,
   ImageRef,
   InkPoint,
   ServiceTypeId,
   ServiceTypeView,
+  SlapName,
   SupervisorCredentials,
 } from './cases.js';
 import { DemographicsProfileId } from './demographics.js';
@@ -151,6 +153,8 @@ export const DeviceView = z.object({
   approvedBy: z.string().nullable(),
   /** Last time the device answered (ISO), or null if it never did. */
   lastSeenAt: z.string().nullable(),
+  /** A fingerprint reader that takes a whole slap (four fingers, or two thumbs) in one capture (the SBI family); absent or false: one finger at a time. */
+  slaps: z.boolean().optional(),
 });
 export type DeviceView = z.infer<typeof DeviceView>;
 
@@ -329,7 +333,13 @@ export const channels = {
   'cases.services': channel({
     access: 'operator',
     request: Empty,
-    response: z.object({ services: z.array(ServiceTypeView), demographicsProfile: DemographicsProfileId, maxFingerAttempts: z.number().int().min(1) }),
+    response: z.object({
+      services: z.array(ServiceTypeView),
+      demographicsProfile: DemographicsProfileId,
+      maxFingerAttempts: z.number().int().min(1),
+      /** How the fingers step starts on a reader that takes slaps (config cases.fingerMode); the technician may switch. */
+      fingerMode: FingerMode,
+    }),
   }),
   /** Cases not yet sealed or cancelled at this station (open and paused), newest first. */
   'cases.list': channel({ access: 'operator', request: Empty, response: z.object({ cases: z.array(CaseSummaryView) }) }),
@@ -363,6 +373,22 @@ export const channels = {
 
   /** One attempt at a finger (preview as capture.preview events); the quality decides accept or retry. */
   'cases.captureFinger': channel({ access: 'operator', request: CaseRef.extend({ position: FingerPosition, deviceId: DeviceId.optional() }).strict(), response: CaseView }),
+  /**
+   * One slap (4-4-2: the left four, the right four, the two thumbs) in one
+   * capture, on a reader that takes slaps (DeviceView.slaps; else
+   * case.slap_unsupported). The fingers recorded as exceptions are left out
+   * (the device is told); `positions` asks for only some of the slap's
+   * fingers (a retry of those that failed; default all but the exceptions).
+   * Each finger's slot takes its result as cases.captureFinger would (an
+   * attempt counted per finger, the quality decides accept, retry or a
+   * decision; the same-finger check). A finger the device did not return
+   * stays as it was. Preview as capture.preview events with `slap` set.
+   */
+  'cases.captureSlap': channel({
+    access: 'operator',
+    request: CaseRef.extend({ slap: SlapName, positions: z.array(FingerPosition).min(1).max(4).optional(), deviceId: DeviceId.optional() }).strict(),
+    response: CaseView,
+  }),
   'cases.fingerException': channel({
     access: 'operator',
     request: CaseRef.extend({ position: FingerPosition, reason: FingerExceptionReason, note: z.string().trim().max(200).optional() }).strict(),
@@ -421,7 +447,10 @@ export const events = {
   /** A live frame from a fingerprint capture in progress (PNG, base64), and what the capture is doing. */
   'capture.preview': z.object({
     caseId: z.string(),
+    /** The finger being captured; for a slap, the first finger asked for. */
     position: FingerPosition,
+    /** Set when the capture is a whole slap (cases.captureSlap): the frames show the slap. */
+    slap: SlapName.optional(),
     seq: z.number().int().min(0),
     phase: CapturePhase,
     frame: z.object({ png: Base64, width: z.number().int().positive(), height: z.number().int().positive() }).nullable(),

@@ -58,6 +58,8 @@ export const errorCodes = [
   'case.approval_required',
   'case.agency_unreachable',
   'case.seal_failed',
+  'case.slap_unsupported',
+  'case.consent_rejected',
   // Anything a service did not expect; details are logged, not sent.
   'internal',
 ] as const;

@@ -50,8 +50,10 @@ export interface AdapterOpenOptions {
 
 /** What a simulated device is shown for one capture. */
 export interface SimulatedPresentation {
-  /** ISO/IEC 19794-4 finger position 1–10 the flow asked for (each position is its own synthetic finger). */
+  /** ISO/IEC 19794-4 finger position 1–10 the flow asked for (each position is its own synthetic finger); for a slap, the first finger asked for. */
   position?: number;
+  /** A slap capture: every finger position asked for, in the slap's order. */
+  positions?: readonly number[];
   /** The paper a scan is of: a simulated scanner has that kind of document on its glass. */
   paper?: 'a4' | 'id1' | 'td3';
 }
@@ -98,6 +100,14 @@ export interface CaptureRequest {
    * down); a simulator makes that finger's print.
    */
   finger?: { position: number };
+  /**
+   * Fingerprint readers that take slaps (FamilyAdapter.slaps): one whole
+   * slap in one capture — 'left' four, 'right' four or the two 'thumbs' —
+   * with the fingers recorded as exceptions left out (the device is told),
+   * and optionally only some of the slap's fingers (a retry of those that
+   * failed). ISO/IEC 19794-4 positions. Takes precedence over `finger`.
+   */
+  slap?: { slap: 'left' | 'right' | 'thumbs'; positions?: readonly number[]; exceptions?: readonly number[] };
 }
 
 /** One open device. Closed by the manager; reopened by the manager after a loss. */
@@ -129,6 +139,8 @@ export interface FamilyAdapter<R extends RawCapture = RawCapture> {
    * match on make + model + address instead of make + model + serial.
    */
   readonly reportsSerial: boolean;
+  /** Fingerprint readers that capture a whole slap in one go (CaptureRequest.slap): the SBI family. */
+  readonly slaps?: boolean;
   /** Serial families: the power-up line speed from the datasheet. */
   readonly defaultBaud?: number;
   /** Devices of this family found without configuration (HID enumeration, SANE, mDNS, SBI ports…). */

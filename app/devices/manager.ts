@@ -24,7 +24,7 @@ import { loadApprovedList, type ApprovedDevice } from './approved-list.js';
 import { ApprovalsRepo } from './approvals-repo.js';
 import { adapterFor, builtinAdapters } from './families/index.js';
 import { approvedByLabel, matchApproval, type ApprovalMatch, type ApprovalSubject } from './matching.js';
-import { POOR_FINGERS_ENV, SimulatorBench, canSimulate, isSimAddress, parsePoorFingers } from './simulation.js';
+import { SimulatorBench, benchOptionsFromEnv, canSimulate, isSimAddress } from './simulation.js';
 import { matchBridge, matchKnownReader, normaliseUsbId } from './usb-ids.js';
 
 export type DevicesConfig = StationConfig['devices'];
@@ -46,9 +46,9 @@ export interface DeviceManagerOptions {
   log: Logger;
   adapters?: readonly FamilyAdapter[];
   /**
-   * The in-process simulators; made here when not given (with the poor first
-   * captures POOR_FINGERS_ENV asks for). Tests pass their own to unplug and
-   * plug devices.
+   * The in-process simulators; made here when not given, with the knobs the
+   * environment sets (simulation.ts benchOptionsFromEnv: POOR_FINGERS_ENV,
+   * UNPLUG_ENV, UNPACED_ENV). Tests pass their own to unplug and plug devices.
    */
   bench?: SimulatorBench;
   now?: () => Date;
@@ -123,7 +123,7 @@ export class DeviceManager {
 
   constructor(private readonly options: DeviceManagerOptions) {
     this.adapters = options.adapters ?? builtinAdapters;
-    this.bench = options.bench ?? new SimulatorBench({ poorFirstCapture: parsePoorFingers(process.env[POOR_FINGERS_ENV]) });
+    this.bench = options.bench ?? new SimulatorBench(benchOptionsFromEnv());
     this.repo = new ApprovalsRepo(options.db);
     this.now = options.now ?? (() => new Date());
     // serialport (a native module, ~100 ms to load) is loaded when first used, not with the station: listing ports
@@ -242,6 +242,35 @@ export class DeviceManager {
       throw new DeviceError('refused', `${this.describeId(id)} answered without finger position ${wanted ?? '?'} (it sent ${raw.fingers.map((f) => f.position).join(', ') || 'none'}).`);
     }
     return { kind: 'fingerprint', device: finger.device, image: finger.image, capturedAt: finger.capturedAt };
+  }
+
+  /**
+   * capture() of one whole slap on a reader that takes slaps (its family's
+   * `slaps`; the SBI family): the slap's fingers less the exceptions, or only
+   * `positions` of them (a retry of those that failed). Refuses ('refused')
+   * a reader that takes one finger at a time, before touching it. Each finger
+   * comes back with its ISO/IEC 19794-4 position; a finger the device did not
+   * return is simply absent (the caller says which are missing).
+   */
+  async captureSlap(
+    id: string,
+    slap: NonNullable<CaptureRequest['slap']>,
+    signal?: AbortSignal,
+    onPreview?: CaptureRequest['onPreview'],
+  ): Promise<{ device: DeviceIdentity; fingers: (RawFingerprintCapture & { position: number; deviceQuality: number })[] }> {
+    this.requireKind(id, 'fingerprint');
+    const record = this.records.get(id);
+    if (record !== undefined && record.adapter.slaps !== true) {
+      throw new DeviceError('refused', `${this.describe(record)} takes one finger at a time, not a slap; capture the fingers one by one.`);
+    }
+    const raw = (await this.capture(id, signal, { slap, ...(onPreview ? { onPreview } : {}) })) as RawFingerprintCapture | RawSlapCapture;
+    if (raw.kind !== 'slap') throw new DeviceError('protocol', `${this.describeId(id)} answered a slap capture with a single finger.`);
+    const fingers = raw.fingers.map((f) => {
+      const position = sbiFingerPosition[f.position as SbiFingerSubType];
+      if (position === undefined) throw new DeviceError('protocol', `${this.describeId(id)} answered with a finger named "${f.position.slice(0, 40)}", which is no ISO/IEC 19794-4 position.`);
+      return { kind: 'fingerprint' as const, device: f.device, image: f.image, capturedAt: f.capturedAt, position, deviceQuality: f.deviceQuality };
+    });
+    return { device: raw.device, fingers };
   }
 
   /** capture() for a page scanner: one page of the given paper. */
@@ -699,6 +728,7 @@ export class DeviceManager {
       approved: match !== null,
       approvedBy: approvedByLabel(match),
       lastSeenAt: record.lastSeenAt,
+      slaps: record.adapter.kind === 'fingerprint' && record.adapter.slaps === true,
     };
   }
 

@@ -361,3 +361,30 @@ describe('sealDemoPacket', () => {
     expect(Object.keys(inner).filter((n) => n.startsWith('documents/'))).toHaveLength(3);
   });
 });
+
+describe('encryptPayload', () => {
+  it('gives the same ciphertext and tag whatever the chunk size, equal to one-shot AES-256-GCM over the concatenation; decrypts', async () => {
+    const { encryptPayload, ENCRYPT_CHUNK_BYTES } = await import('./seal.js');
+    const { createCipheriv, randomBytes } = await import('node:crypto');
+    // Parts like an archive's: small headers between large entries, one entry spanning several chunks.
+    const sizes = [30, 200_000, 46, 5, 1_000, 700_000, 3_000, 70_000, 22];
+    const parts = sizes.map((n, i) => Buffer.alloc(n, i + 1).map((b, j) => (b * 31 + j) & 0xff));
+    const whole = Buffer.concat(parts);
+    const key = randomBytes(32);
+    const iv = randomBytes(12);
+    const aad = Buffer.from('10001100770000120261122101112', 'ascii');
+    const one = createCipheriv('aes-256-gcm', key, iv, { authTagLength: 16 }).setAAD(aad);
+    const expected = Buffer.concat([one.update(whole), one.final()]);
+    const expectedTag = one.getAuthTag();
+    for (const chunk of [4096, 16 * 1024, ENCRYPT_CHUNK_BYTES, 256 * 1024, 1 << 20]) {
+      const out = encryptPayload(parts, key, iv, aad, chunk);
+      expect(out.size).toBe(whole.length);
+      expect(Buffer.concat(out.ciphertext).equals(expected)).toBe(true);
+      expect(out.tag.equals(expectedTag)).toBe(true);
+    }
+    const d = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: 16 }).setAAD(aad);
+    d.setAuthTag(expectedTag);
+    expect(Buffer.concat([d.update(expected), d.final()]).equals(whole)).toBe(true);
+    expect(() => encryptPayload(parts, key, iv, aad, 100)).toThrow(RangeError);
+  });
+});

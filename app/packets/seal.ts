@@ -230,7 +230,15 @@ const SMALL_PART_BYTES = 4096;
  * tag) and the tag. The sealer's only encryption path; the benchmark measures
  * this function.
  */
-export function encryptPayload(clear: readonly Uint8Array[], key: Uint8Array, iv: Uint8Array, aad: Uint8Array): { ciphertext: Buffer[]; size: number; tag: Buffer } {
+export function encryptPayload(
+  clear: readonly Uint8Array[],
+  key: Uint8Array,
+  iv: Uint8Array,
+  aad: Uint8Array,
+  /** Plaintext per update call; only bench/seal.bench.ts passes another size (to compare them). The ciphertext does not depend on it. */
+  chunkBytes = ENCRYPT_CHUNK_BYTES,
+): { ciphertext: Buffer[]; size: number; tag: Buffer } {
+  if (!Number.isInteger(chunkBytes) || chunkBytes < SMALL_PART_BYTES) throw new RangeError(`chunkBytes must be an integer ≥ ${SMALL_PART_BYTES}, got ${chunkBytes}.`);
   const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(aad);
   const ciphertext: Buffer[] = [];
@@ -250,14 +258,14 @@ export function encryptPayload(clear: readonly Uint8Array[], key: Uint8Array, iv
   try {
     for (const part of clear) {
       if (part.length < SMALL_PART_BYTES) {
-        if (gathered + part.length > ENCRYPT_CHUNK_BYTES) flush();
-        gather ??= Buffer.allocUnsafeSlow(ENCRYPT_CHUNK_BYTES);
+        if (gathered + part.length > chunkBytes) flush();
+        gather ??= Buffer.allocUnsafeSlow(chunkBytes);
         gather.set(part, gathered);
         gathered += part.length;
         continue;
       }
       flush();
-      for (let at = 0; at < part.length; at += ENCRYPT_CHUNK_BYTES) update(part.subarray(at, Math.min(part.length, at + ENCRYPT_CHUNK_BYTES)));
+      for (let at = 0; at < part.length; at += chunkBytes) update(part.subarray(at, Math.min(part.length, at + chunkBytes)));
     }
     flush();
   } finally {

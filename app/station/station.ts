@@ -51,6 +51,13 @@ export interface OpenStationOptions {
   keyProtector?: KeyProtector | null;
   /** Open the devices (default true). Commands that only seal or upload (packet, outbox) leave them closed: no discovery, no simulators. */
   devices?: boolean;
+  /**
+   * Look for hardware the families find themselves (SANE's `scanimage -L`,
+   * SBI services on their ports, HID pads; default true). Tests of other
+   * things turn it off: on a machine without hardware it only costs the
+   * seconds `scanimage -L` waits on its network backends.
+   */
+  discoverHardware?: boolean;
 }
 
 /**
@@ -58,7 +65,10 @@ export interface OpenStationOptions {
  * session, the dispatcher behind every transport. Throws StorageError with a
  * message naming the file when the database cannot be used.
  */
-export async function openStation(config: StationConfig, { log, clock = systemClock, outboxWorker = true, keyProtector = null, devices: withDevices = true }: OpenStationOptions): Promise<Station> {
+export async function openStation(
+  config: StationConfig,
+  { log, clock = systemClock, outboxWorker = true, keyProtector = null, devices: withDevices = true, discoverHardware = true }: OpenStationOptions,
+): Promise<Station> {
   const db = openDatabase({ dataDir: config.dataDir });
   let vault: Vault;
   try {
@@ -73,7 +83,7 @@ export async function openStation(config: StationConfig, { log, clock = systemCl
   const auth = new AuthService(db, audit, hub, config.auth, clock);
   if (config.demo) await auth.seed(demoAccounts);
   audit.append({ type: 'station.started', actor: null, details: { centreId: config.centreId, stationId: config.stationId, demo: config.demo } });
-  const devices = new DeviceManager({ config: config.devices, demo: config.demo, db, audit, log: log.child('devices') });
+  const devices = new DeviceManager({ config: config.devices, demo: config.demo, db, audit, log: log.child('devices'), ...(discoverHardware ? {} : { familyDiscovery: false }) });
   devices.onChange((device) => hub.emit('devices.changed', device));
   try {
     if (withDevices) await devices.start();

@@ -42,6 +42,8 @@ export interface EsclSimulatorOptions {
   /** What the scanner says it is. */
   makeAndModel?: string;
   serialNumber?: string;
+  /** Called when the 'disconnect' fault has cut a page halfway (the bench then pulls the whole device: app/devices/simulation.ts). */
+  onDisconnect?: () => void;
 }
 
 export interface EsclSimulatorJob {
@@ -227,7 +229,12 @@ export async function startEsclSimulator(options: EsclSimulatorOptions = {}): Pr
         if (fault === 'disconnect') {
           log.push(`${method} ${req.url} → (disconnected mid-document)`);
           res.writeHead(200, { 'content-type': image.type, 'content-length': String(image.bytes.length) });
-          res.write(image.bytes.subarray(0, Math.floor(image.bytes.length / 2)), () => setImmediate(() => res.socket?.destroy()));
+          res.write(image.bytes.subarray(0, Math.floor(image.bytes.length / 2)), () =>
+            setImmediate(() => {
+              res.socket?.destroy();
+              options.onDisconnect?.();
+            }),
+          );
           return;
         }
         job.pagesServed++;

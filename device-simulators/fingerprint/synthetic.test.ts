@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fingerprintQualities, synthesizeFingerprint, type FingerprintQuality } from './synthetic.js';
+import { fingerprintQualities, hasFingerprint, synthesizeFingerprint, synthesizeFingerprintAsync, type FingerprintQuality } from './synthetic.js';
 
 const W = 256;
 const H = 288;
@@ -76,5 +76,25 @@ describe('synthesizeFingerprint', () => {
     const period = (2 * 135) / crossings; // the row is not always perpendicular to the ridges: period seen ≥ true period
     expect(period).toBeGreaterThan(7);
     expect(period).toBeLessThan(20);
+  });
+});
+
+describe('the print shelf', () => {
+  it('makes a print once per process and hands each caller its own copy', async () => {
+    const options = { width: 96, height: 112, quality: 'good' as const, seed: 424242 };
+    expect(hasFingerprint(options)).toBe(false);
+    const [a, b] = await Promise.all([synthesizeFingerprintAsync(options), synthesizeFingerprintAsync(options)]);
+    expect(hasFingerprint(options)).toBe(true);
+    expect(a).not.toBe(b);
+    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
+    // What one caller does to its pixels does not reach the next one.
+    const original = a[0];
+    a.fill(7);
+    const c = synthesizeFingerprint(options);
+    expect(c[0]).toBe(original);
+    expect(Buffer.from(c).equals(Buffer.from(b))).toBe(true);
+    // Another quality or seed is another print.
+    expect(hasFingerprint({ ...options, quality: 'smudged' })).toBe(false);
+    expect(hasFingerprint({ ...options, seed: 424243 })).toBe(false);
   });
 });

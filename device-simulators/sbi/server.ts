@@ -34,9 +34,10 @@ import {
   type SbiDeviceStatus,
   type SbiFingerSubType,
 } from '../../drivers/sbi/protocol.js';
-import { synthesizeFingerprintAsync, type FingerprintQuality } from '../fingerprint/synthetic.js';
+import { hasFingerprint, rememberFingerprint, synthesizeFingerprintAsync, type FingerprintQuality } from '../fingerprint/synthetic.js';
 import { createPrng } from '../random.js';
 import { selfSignedRsaCertificate } from './certificate.js';
+import type { PrintBatch } from './print-worker.js';
 
 export type SbiFault =
   | 'busy' // status Busy, every capture answered with error 111
@@ -71,8 +72,14 @@ export interface SbiSimulatorOptions {
   fingerLandingMs?: number;
   /** Preview frames per second (the spec asks for at least 3). */
   streamFps?: number;
-  /** Make all ten prints in the background from the start (one after another), so that the first preview and capture need not wait. */
+  /**
+   * Make all ten prints in the background from the start (one after another), so that the first preview and capture
+   * need not wait: in a worker thread at a lower priority where one can run (./print-worker.ts), else in this thread
+   * a slice at a time.
+   */
   prepareFingers?: boolean;
+  /** Called when the 'disconnect' fault has cut an answer halfway (the bench then pulls the whole device: app/devices/simulation.ts). */
+  onDisconnect?: () => void;
 }
 
 export interface SbiSimulator {
@@ -88,8 +95,12 @@ export interface SbiSimulator {
   /** RCAPTURE answers sent. */
   readonly captures: number;
   setFault(fault: SbiFault | null): void;
-  /** The next RCAPTURE's fingers come out at this quality (one capture only; then the configured quality again). */
-  setNextQuality(quality: FingerprintQuality): void;
+  /**
+   * The next RCAPTURE's fingers come out at this quality (one capture only;
+   * then the configured quality again) — all of them, or only the `fingers`
+   * listed (one poor finger in a slap of four).
+   */
+  setNextQuality(quality: FingerprintQuality, fingers?: readonly SbiFingerSubType[]): void;
   stop(): Promise<void>;
 }
 
@@ -131,6 +142,8 @@ export async function startSbiSimulator(options: SbiSimulatorOptions = {}): Prom
   const streamFps = options.streamFps ?? 10;
   const fingerLandingMs = options.fingerLandingMs ?? 0;
   let nextQuality: FingerprintQuality | null = null;
+  /** The fingers nextQuality is for; null: every finger of the capture. */
+  let nextQualityFingers: readonly SbiFingerSubType[] | null = null;
   /** The scan proper: the stream sends nothing meanwhile. */
   let scanning = false;
   let fault: SbiFault | null = options.fault ?? null;
@@ -185,21 +198,48 @@ export async function startSbiSimulator(options: SbiSimulatorOptions = {}): Prom
     new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ alg: 'RS256', typ: 'JWT', x5c: [certificateB64] }).sign(key);
   const rogue = async () => (rogueKey ??= (await makeRsaKey()).privateKey);
 
-  const fingerPixels = (finger: SbiFingerSubType, once?: FingerprintQuality): Promise<Uint8Array> => {
-    // A one-off poorer capture of the same finger: same seed, another quality, not cached.
-    if (once !== undefined && once !== quality) return synthesizeFingerprintAsync({ width: fingerWidth, height: fingerHeight, quality: once, seed: seed * 16 + sbiFingerPosition[finger] });
-    let pixels = fingerCache.get(finger);
-    if (!pixels) {
-      // One seed per finger: the same applicant's finger looks the same on every capture, as a real one would.
-      pixels = synthesizeFingerprintAsync({ width: fingerWidth, height: fingerHeight, quality, seed: seed * 16 + sbiFingerPosition[finger] });
-      pixels.then((made) => fingerReady.set(finger, made)).catch(() => undefined);
-      fingerCache.set(finger, pixels);
-    }
+  // One seed per finger: the same applicant's finger looks the same on every capture, as a real one would.
+  const fingerOptions = (finger: SbiFingerSubType, made: FingerprintQuality) => ({ width: fingerWidth, height: fingerHeight, quality: made, seed: seed * 16 + sbiFingerPosition[finger] });
+  const remember = (finger: SbiFingerSubType, pixels: Promise<Uint8Array>) => {
+    pixels.then((made) => fingerReady.set(finger, made)).catch(() => undefined);
+    fingerCache.set(finger, pixels);
     return pixels;
   };
 
+  const fingerPixels = (finger: SbiFingerSubType, once?: FingerprintQuality): Promise<Uint8Array> => {
+    // A one-off poorer capture of the same finger: same seed, another quality, not cached.
+    if (once !== undefined && once !== quality) return synthesizeFingerprintAsync(fingerOptions(finger, once));
+    return fingerCache.get(finger) ?? remember(finger, synthesizeFingerprintAsync(fingerOptions(finger, quality)));
+  };
+
+  /** The worker making the prints (prepareFingers), ended with the service. */
+  let printWorker: PrintBatch | null = null;
+  let stopped = false;
+
   if (options.prepareFingers) {
-    void [...sbiFingerSubTypes].sort((a, b) => sbiFingerPosition[a] - sbiFingerPosition[b]).reduce<Promise<unknown>>((previous, finger) => previous.then(() => fingerPixels(finger)), Promise.resolve()).catch(() => undefined);
+    const order = [...sbiFingerSubTypes].sort((a, b) => sbiFingerPosition[a] - sbiFingerPosition[b]);
+    const inThisThread = () => void order.reduce<Promise<unknown>>((previous, finger) => previous.then(() => fingerPixels(finger)), Promise.resolve()).catch(() => undefined);
+    // Loaded with import(): the bundler then gives the worker's entry a small chunk of its own (./print-worker.ts).
+    void import('./print-worker.js')
+      .then(({ makePrintsInWorker }) => {
+        if (stopped) return;
+        // Prints already on the shelf (made by an earlier start in this process) are not made again.
+        for (const finger of order) if (!fingerCache.has(finger) && hasFingerprint(fingerOptions(finger, quality))) void fingerPixels(finger);
+        const wanted = order.filter((finger) => !fingerCache.has(finger));
+        if (wanted.length === 0) return;
+        const batch = makePrintsInWorker(wanted.map((finger) => fingerOptions(finger, quality)));
+        if (batch === null) return inThisThread();
+        printWorker = batch;
+        wanted.forEach((finger, index) => {
+          const made = (batch.prints[index] as Promise<Uint8Array>).then((pixels) => {
+            rememberFingerprint(fingerOptions(finger, quality), pixels);
+            return pixels;
+          });
+          // Should the worker fail, the print is made here after all (not once the service has stopped).
+          remember(finger, made.catch((error: unknown) => (stopped ? Promise.reject(error) : synthesizeFingerprintAsync(fingerOptions(finger, quality)))));
+        });
+      })
+      .catch(inThisThread);
   }
 
   // ---- handlers --------------------------------------------------------------------------
@@ -281,8 +321,11 @@ export async function startSbiSimulator(options: SbiSimulatorOptions = {}): Prom
     if (fingers.length === 0) return captureError(SbiErrorCode.countNotSupported, 'Every finger of this slap is an exception');
 
     busy = true;
-    const thisQuality = nextQuality ?? quality;
+    const oneOff = nextQuality;
+    const oneOffFingers = nextQualityFingers;
     nextQuality = null;
+    nextQualityFingers = null;
+    const qualityOf = (finger: SbiFingerSubType): FingerprintQuality => (oneOff !== null && (oneOffFingers === null || oneOffFingers.includes(finger)) ? oneOff : quality);
     try {
       if (fingerLandingMs + captureDelayMs > req.timeout) {
         await sleep(req.timeout);
@@ -295,6 +338,7 @@ export async function startSbiSimulator(options: SbiSimulatorOptions = {}): Prom
       const biometrics = [];
       let previousHash = bio.previousHash;
       for (const [index, finger] of fingers.entries()) {
+        const thisQuality = qualityOf(finger);
         const pixels = await fingerPixels(finger, thisQuality);
         const png = await sharp(Buffer.from(pixels), { raw: { width: fingerWidth, height: fingerHeight, channels: 1 } })
           .png({ compressionLevel: 6 })
@@ -459,7 +503,10 @@ export async function startSbiSimulator(options: SbiSimulatorOptions = {}): Prom
       `Content-Type: ${answer.contentType}\r\nContent-Length: ${answer.body.length}\r\nConnection: close\r\n\r\n`;
     if (fault === 'disconnect') {
       socket.write(head);
-      socket.write(answer.body.subarray(0, Math.floor(answer.body.length / 2)), () => socket.destroy());
+      socket.write(answer.body.subarray(0, Math.floor(answer.body.length / 2)), () => {
+        socket.destroy();
+        options.onDisconnect?.();
+      });
       return;
     }
     socket.end(Buffer.concat([Buffer.from(head, 'latin1'), answer.body]));
@@ -537,10 +584,13 @@ export async function startSbiSimulator(options: SbiSimulatorOptions = {}): Prom
     setFault(next) {
       fault = next;
     },
-    setNextQuality(next) {
+    setNextQuality(next, fingers) {
       nextQuality = next;
+      nextQualityFingers = fingers === undefined ? null : [...fingers];
     },
     async stop() {
+      stopped = true;
+      await printWorker?.stop();
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       for (const socket of sockets) socket.destroy();

@@ -207,6 +207,7 @@ function nearMiss(channel: ChannelName): unknown {
     'cases.consentText': { language: 'uk' },
     'cases.captureConsent': { caseId: 'c-0001', language: 'uk' },
     'cases.captureFinger': { caseId: 'c-0001', position: 2 },
+    'cases.captureSlap': { caseId: 'c-0001', slap: 'left', positions: [7, 9] },
     'cases.fingerException': { caseId: 'c-0001', position: 7, reason: 'bandaged' },
     'cases.clearFinger': { caseId: 'c-0001', position: 2 },
     'cases.forceFinger': { caseId: 'c-0001', position: 2, supervisor: { username: 'sofia', password: demoPassword } },

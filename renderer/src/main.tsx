@@ -2,7 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
 import { connectStation } from './transport';
-import { i18n, initI18n } from './i18n';
+import { i18n, initI18n, preloadLanguages } from './i18n';
 import { ControllerContext } from './station/context';
 import { StationController } from './station/controller';
 import { bootLanguage } from './station/language';
@@ -16,7 +16,9 @@ import './styles/layout.css';
 import './styles/components.css';
 import './styles/pages.css';
 
-initI18n(bootLanguage());
+// Asked for first: the boot language's texts are a chunk of their own, fetched while React is set up and the
+// WebSocket opens; the first render waits for them (a few ms from the station) rather than flash English.
+const languageReady = initI18n(bootLanguage());
 
 const store = new StationStore();
 let controller: StationController | null = null;
@@ -32,13 +34,13 @@ if (container === null) throw new Error('index.html has no #root');
 const root = createRoot(container);
 
 if ('error' in connection) {
-  root.render(
+  void languageReady.then(() => root.render(
     <StrictMode>
       <I18nextProvider i18n={i18n}>
         <NoTokenScreen />
       </I18nextProvider>
     </StrictMode>,
-  );
+  ));
 } else {
   const station = new StationController(connection.api, store);
   controller = station;
@@ -48,13 +50,23 @@ if ('error' in connection) {
   let router: AppRouter | null = null;
   const getRouter = () => (router ??= createAppRouter(store));
 
-  root.render(
-    <StrictMode>
-      <I18nextProvider i18n={i18n}>
-        <ControllerContext value={station}>
-          <Root router={getRouter} />
-        </ControllerContext>
-      </I18nextProvider>
-    </StrictMode>,
+  void languageReady.then(() =>
+    root.render(
+      <StrictMode>
+        <I18nextProvider i18n={i18n}>
+          <ControllerContext value={station}>
+            <Root router={getRouter} />
+          </ControllerContext>
+        </I18nextProvider>
+      </StrictMode>,
+    ),
   );
+
+  // Once the station has said which languages it offers, their texts are fetched in idle moments: a switch is then instant.
+  const unsubscribe = store.subscribe(() => {
+    const info = store.get().info;
+    if (info === null) return;
+    unsubscribe();
+    preloadLanguages(info.languages);
+  });
 }

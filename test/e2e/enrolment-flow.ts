@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { chooseLanguage, signIn } from './harness.js';
 
 export class FlowError extends Error {}
@@ -46,6 +46,18 @@ export interface FlowOptions {
   afterStep?: (step: string) => Promise<void>;
   /** How long a single step may take (default 60 s). */
   stepTimeoutMs?: number;
+  /**
+   * Replaces the consent step's "Sign" click (the device tests: a busy pad
+   * first); must leave a consent capture started or done. The flow then
+   * waits for the consent record as usual.
+   */
+  signConsent?: (consent: Locator) => Promise<void>;
+  /** Replaces the signature step's rounds (the device tests: the pad unplugged mid-signature, then a retry); must end with a captured signature. */
+  signSignature?: (signature: Locator) => Promise<void>;
+  /** Replaces the scans of the documents step (the device tests: the scanner unplugged mid-page); must leave every required item satisfied. */
+  scanDocuments?: (documents: Locator, required: string[]) => Promise<void>;
+  /** Stop after this step (the device tests stop once review shows everything, approved, before the seal). */
+  until?: 'review';
 }
 
 export interface FlowResult {
@@ -158,9 +170,13 @@ export async function runEnrolment(page: Page, options: FlowOptions): Promise<Fl
   const version = (await consentText.getAttribute('data-version')) ?? '';
   check(version !== '', 'the consent text has no version');
   check(/[\u0400-\u04ff]{4,}/.test((await consentText.textContent()) ?? ''), 'the consent text is not in Ukrainian (no Cyrillic)');
-  await consent.getByTestId('consent-sign').click();
-  await consent.getByTestId('consent-capture').waitFor({ timeout });
-  await shot('enrolment-06-consent-signing');
+  if (options.signConsent) {
+    await options.signConsent(consent);
+  } else {
+    await consent.getByTestId('consent-sign').click();
+    await consent.getByTestId('consent-capture').waitFor({ timeout });
+    await shot('enrolment-06-consent-signing');
+  }
   const record = consent.locator('[data-testid="consent-record"]');
   await record.waitFor({ timeout });
   check((await record.getAttribute('data-language')) === 'uk', 'the consent was not recorded in Ukrainian');
@@ -218,7 +234,8 @@ export async function runEnrolment(page: Page, options: FlowOptions): Promise<Fl
   // ── Signature on the pad.
   const signature = page.locator('[data-step="signature"]');
   const result = signature.locator('[data-testid="signature-result"][data-state="captured"]');
-  for (let round = 1; round <= (options.signatureRounds ?? 1); round++) {
+  if (options.signSignature) await options.signSignature(signature);
+  for (let round = 1; round <= (options.signSignature ? 0 : (options.signatureRounds ?? 1)); round++) {
     await signature.getByTestId('signature-start').click();
     // While the applicant writes, the result gives way to the live ink.
     await signature.getByTestId('signature-ink').waitFor({ timeout });
@@ -236,7 +253,8 @@ export async function runEnrolment(page: Page, options: FlowOptions): Promise<Fl
   await documents.getByTestId('documents-missing').waitFor({ timeout });
   const required = await documents.locator('[data-document][data-status="missing"]').evaluateAll((items) => items.map((i) => i.getAttribute('data-document') ?? ''));
   check(required.length >= 3 && required.includes('passport'), `the legalisation checklist asks for ${required.join(', ')}`);
-  for (const type of required) {
+  if (options.scanDocuments) await options.scanDocuments(documents, required);
+  for (const type of options.scanDocuments ? [] : required) {
     await documents.getByTestId(`doc-scan-${type}`).click();
     await documents.locator(`[data-document="${type}"][data-status="satisfied"]`).waitFor({ timeout });
     check((await documents.locator(`[data-document="${type}"] .page-card`).count()) >= 1, `${type}: no page shown after the scan`);
@@ -265,6 +283,7 @@ export async function runEnrolment(page: Page, options: FlowOptions): Promise<Fl
   check((await review.getByTestId('seal-blocked').count()) === 0, 'seal is still blocked after the approval');
   await shot('enrolment-15-review-approved');
   await done('review');
+  if (options.until === 'review') return { caseId, packetId: '', receiptText: '', agencyStatus: '', steps, totalMs: performance.now() - started };
 
   await review.getByTestId('seal').click();
   await atStep('receipt');

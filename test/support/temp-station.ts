@@ -21,7 +21,7 @@ export interface TempStation {
 
 /** A real station (SQLite on disk, real services) in a fresh temp directory. */
 export async function openTempStation(
-  options: { demo?: boolean; clock?: Clock; simulateDevices?: boolean; config?: (base: StationConfig) => StationConfig } = {},
+  options: { demo?: boolean; clock?: Clock; simulateDevices?: boolean; discoverHardware?: boolean; config?: (base: StationConfig) => StationConfig } = {},
 ): Promise<TempStation> {
   const { dir, remove } = tempDir();
   const base = demoConfig({ dataDir: dir });
@@ -30,7 +30,8 @@ export async function openTempStation(
   let config: StationConfig = { ...base, demo: options.demo ?? true, devices: { ...base.devices, simulate: options.simulateDevices ?? false } };
   if (options.config) config = options.config(config);
   const sink = memorySink();
-  const station = await openStation(config, { log: createLogger('test', sink), ...(options.clock ? { clock: options.clock } : {}) });
+  // No hardware discovery unless a test asks: there is none here, and `scanimage -L` alone waits ~3 s for its network backends.
+  const station = await openStation(config, { log: createLogger('test', sink), discoverHardware: options.discoverHardware ?? false, ...(options.clock ? { clock: options.clock } : {}) });
   await station.devices.settled();
   return {
     station,

@@ -46,8 +46,8 @@ export async function captureFinger(deps: CaptureDeps, options: FingerCaptureOpt
   return { image: raw.image, png, quality, device: captureDeviceOf(deps.devices.get(view.id)), capturedAt: deps.now() };
 }
 
-/** Numbers the preview events, encodes frames in order and keeps only the newest one waiting. */
-function previewSender(onPreview: FingerCaptureOptions['onPreview']) {
+/** Numbers the preview events, encodes frames in order and keeps only the newest one waiting (the slap capture uses it too). */
+export function previewSender(onPreview: FingerCaptureOptions['onPreview']) {
   let seq = 0;
   let lastPhase: Preview['phase'] = 'waiting';
   let pending: { phase: Preview['phase']; image: GreyImage } | null = null;

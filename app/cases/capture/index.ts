@@ -1,10 +1,12 @@
 /**
- * The capture stage (see ./types.ts): fingerprints (finger.ts), the MRZ
+ * The capture stage (see ./types.ts): fingerprints (finger.ts, slaps in
+ * slap.ts), the MRZ
  * (mrz.ts), scanned pages (pages.ts), the signature pad (signature.ts, by
  * the pad's own module) and the same-finger check (similarity.ts).
  */
 import type { CaptureStage } from './types.js';
 import { captureFinger } from './finger.js';
+import { captureSlap } from './slap.js';
 import { parseMrz, readMrz } from './mrz.js';
 import { scanPage } from './pages.js';
 import { fingerSimilarity } from './similarity.js';
@@ -19,9 +21,9 @@ export * from './types.js';
  */
 export const SIMILAR_FINGER_THRESHOLD = 0.9;
 
-export { captureFinger, fingerSimilarity, parseMrz, readMrz, scanPage, startPadCapture };
+export { captureFinger, captureSlap, fingerSimilarity, parseMrz, readMrz, scanPage, startPadCapture };
 export { selectDevice, captureDeviceOf, approvedDeviceIdOf } from './select.js';
 export { mrzDate } from './mrz.js';
 
 /** Everything at once, for a caller that takes the stage as a value (tests substitute parts). */
-export const captureStage: CaptureStage = { captureFinger, readMrz, parseMrz: (lines) => parseMrz(lines), scanPage, startPadCapture, fingerSimilarity };
+export const captureStage: CaptureStage = { captureFinger, captureSlap, readMrz, parseMrz: (lines) => parseMrz(lines), scanPage, startPadCapture, fingerSimilarity };

@@ -8,8 +8,8 @@
  * Ink: each pen sample becomes an InkPoint (x, y as shares 0…1 of the pad's
  * signing box — drivers/wacom-stu/layout.ts, the handwriting area the pad
  * inks — pressure 0…1, down, t in ms). Points go out in batches, at most one
- * per INK_BATCH_MS (a 60 Hz screen draws no faster), the first one at once:
- * a point waits at most INK_BATCH_MS here (bench/ink-latency.bench.ts).
+ * per INK_BATCH_MS, a point at once when the last batch left at least that
+ * long ago: a point waits at most INK_BATCH_MS here (bench/ink-latency.bench.ts).
  *
  * Failures settle `result`: a DeviceError from the pad (cancelled on cancel,
  * disconnected when it is unplugged…), ContractError 'case.no_device' when no
@@ -27,8 +27,18 @@ import { greyPng } from './png.js';
 import { captureDeviceOf, selectDevice } from './select.js';
 import type { CaptureDeps, PadCapture, PadCaptureOptions, PadCaptureResult } from './types.js';
 
-/** One batch per frame of a 60 Hz screen at most. */
-export const INK_BATCH_MS = 16;
+/**
+ * The shortest gap between two ink batches. The screen paints at most once per
+ * frame whatever the number of batches (InkCanvas queues them for the next
+ * animation frame), so this window only bounds the event rate (≤ 250 a second)
+ * and adds its wait to every report it holds back. 4 ms is under the STU pads'
+ * 5 ms report period (200 reports a second, shared/reference/devices.md), so
+ * while the pen writes each report leaves as it arrives; reports that come
+ * bunched (after a stall of the event loop or of the USB stack) go in one batch.
+ * It was 16 ms (one batch per 60 Hz frame): that held the first report of
+ * nearly every batch back 11–16 ms, most of the p50 from pen to screen.
+ */
+export const INK_BATCH_MS = 4;
 /** The packet's signature image: 300 ppi, cropped to the ink with a 3 mm margin (render.ts defaults). */
 const SIGNATURE_PPI = 300;
 
@@ -81,13 +91,21 @@ export function inkBatcher(emit: (batch: InkBatch) => void, batchMs = INK_BATCH_
     lastAt = performance.now();
     send({ seq: seq++, clear: false, points: pending.splice(0) });
   };
+  // libuv times timers from the loop's cached clock, so one may fire a millisecond or two early by
+  // performance.now(); with a window of a few ms that matters: wait out the rest of the window.
+  const onTimer = () => {
+    timer = null;
+    const wait = lastAt + batchMs - performance.now();
+    if (wait > 0.25) timer = setTimeout(onTimer, wait);
+    else flush();
+  };
   return {
     push(point: InkPoint) {
       pending.push(point);
       if (timer !== null) return;
       const wait = lastAt + batchMs - performance.now();
       if (wait <= 0) flush();
-      else timer = setTimeout(flush, wait);
+      else timer = setTimeout(onTimer, wait);
     },
     clear() {
       if (timer !== null) clearTimeout(timer);

@@ -13,7 +13,7 @@ import type { DeviceManager } from '../../devices/manager.js';
 import type { QualityConfig } from '../../quality/config.js';
 import type { QualityResult } from '../../quality/assess.js';
 import type { GreyImage, PenSample, TabletGeometry } from '../../../drivers/capture.js';
-import type { InkPoint } from '../../contract/cases.js';
+import type { InkPoint, SlapName } from '../../contract/cases.js';
 
 /** The device a capture came from, as record.json records it (agency-intake.md §3). */
 export interface CaptureDevice {
@@ -50,6 +50,41 @@ export interface FingerCaptureResult {
   /** The same image as PNG, for the screen and the draft. */
   png: Buffer;
   quality: QualityResult;
+  device: CaptureDevice;
+  capturedAt: Date;
+}
+
+/** One whole slap (4-4-2) on a reader that takes slaps (DeviceView.slaps: the SBI family). */
+export interface SlapCaptureOptions {
+  /** A named device; otherwise the first ready, approved fingerprint reader that takes slaps. */
+  deviceId?: string;
+  slap: SlapName;
+  /** Only these of the slap's fingers (a retry of those that failed); default: all but the exceptions. */
+  positions?: readonly number[];
+  /** The slap's fingers recorded as missing: left out, and the device is told (SBI bio.exception). */
+  exceptions: readonly number[];
+  signal?: AbortSignal;
+  /** As for one finger; the frames show the whole slap. */
+  onPreview?: FingerCaptureOptions['onPreview'];
+}
+
+export interface SlapFingerResult {
+  /** ISO/IEC 19794-4 position 1–10. */
+  position: number;
+  image: GreyImage;
+  png: Buffer;
+  /** The station's own assessment (app/quality), the same as for one finger. */
+  quality: QualityResult;
+  /** The score the device gave (SBI qualityScore 0–100), kept for the record; the station's own decides. */
+  deviceQuality: number;
+}
+
+export interface SlapCaptureResult {
+  slap: SlapName;
+  /** In the order asked for. */
+  fingers: SlapFingerResult[];
+  /** Fingers asked for that the device did not return (MOSIP's client silently accepts 3 of 4; this says so). */
+  missing: number[];
   device: CaptureDevice;
   capturedAt: Date;
 }
@@ -125,6 +160,7 @@ export interface PadCapture {
 
 export interface CaptureStage {
   captureFinger(deps: CaptureDeps, options: FingerCaptureOptions): Promise<FingerCaptureResult>;
+  captureSlap(deps: CaptureDeps, options: SlapCaptureOptions): Promise<SlapCaptureResult>;
   readMrz(deps: CaptureDeps, options: { deviceId?: string; signal?: AbortSignal }): Promise<MrzReadResult>;
   /** Typed lines: parsed the same way; never throws for bad lines (valid false, fields null). */
   parseMrz(lines: string[]): MrzParse;

@@ -7,8 +7,11 @@
  * configured yet: signatureVerified stays false, and says so).
  *
  * A flow capture of one finger (CaptureRequest.finger) asks RCAPTURE for that
- * finger alone from the slap that holds it; with a preview listener it runs
- * STREAM on the same slap meanwhile and forwards every frame (JPEG → grey).
+ * finger alone from the slap that holds it; a slap capture (CaptureRequest.slap)
+ * asks for the whole slap (deviceSubId 1, 2 or 3) with the exceptions listed in
+ * bio.exception, or for only some of its fingers (bio.bioSubType, a retry of
+ * those that failed). With a preview listener it runs STREAM on the same slap
+ * meanwhile and forwards every frame (JPEG → grey).
  */
 import sharp from 'sharp';
 import type { GreyImage, RawSlapCapture } from '../../../drivers/capture.js';
@@ -37,6 +40,39 @@ export function sbiFingerFor(position: number): { deviceSubId: 1 | 2 | 3; bioSub
   return { deviceSubId, bioSubType };
 }
 
+/** SBI 0.9.5 bio.deviceSubId of each slap (devices.md §5: 1 left slap, 2 right slap, 3 thumbs). */
+export const sbiSlapSubId = { left: 1, right: 2, thumbs: 3 } as const;
+
+/** bioSubType for an ISO/IEC 19794-4 position, or null. */
+function subTypeOf(position: number): SbiFingerSubType | null {
+  return (Object.entries(sbiFingerPosition) as [SbiFingerSubType, number][]).find(([, p]) => p === position)?.[0] ?? null;
+}
+
+/**
+ * What RCAPTURE is asked for a slap: the slap's deviceSubId, the exceptions
+ * (as bioSubTypes of this slap), and the fingers wanted in the slap's order —
+ * all but the exceptions, or the `positions` given. A position outside the
+ * slap, or one both wanted and an exception, is refused before the device is
+ * touched; so is a slap with nothing left to capture.
+ */
+export function sbiSlapRequest(slap: NonNullable<CaptureRequest['slap']>): { deviceSubId: 1 | 2 | 3; wanted: SbiFingerSubType[]; exception: SbiFingerSubType[]; subset: boolean } {
+  const deviceSubId = sbiSlapSubId[slap.slap];
+  const fingers = sbiSlapFingers[deviceSubId];
+  const name = (positions: readonly number[], what: string) =>
+    positions.map((p) => {
+      const sub = subTypeOf(p);
+      if (sub === null || !fingers.includes(sub)) throw new DeviceError('refused', `Finger position ${p} (${what}) is not in the ${slap.slap} slap (${fingers.join(', ')}).`);
+      return sub;
+    });
+  const exception = name([...new Set(slap.exceptions ?? [])], 'an exception');
+  const asked = slap.positions === undefined ? null : name([...new Set(slap.positions)], 'asked for');
+  const both = asked?.filter((f) => exception.includes(f)) ?? [];
+  if (both.length > 0) throw new DeviceError('refused', `${both.join(', ')} was asked for and is also an exception; a finger is one or the other.`);
+  const wanted = fingers.filter((f) => !exception.includes(f) && (asked === null || asked.includes(f)));
+  if (wanted.length === 0) throw new DeviceError('refused', `Every finger of the ${slap.slap} slap is an exception: there is nothing to capture.`);
+  return { deviceSubId, wanted, exception, subset: asked !== null && wanted.length < fingers.length - exception.length };
+}
+
 async function jpegToGrey(jpeg: Buffer): Promise<GreyImage> {
   const { data, info } = await sharp(jpeg).greyscale().raw().toBuffer({ resolveWithObject: true });
   const pixels = info.channels === 1 ? new Uint8Array(data) : Uint8Array.from({ length: info.width * info.height }, (_, i) => data[i * info.channels] ?? 0);
@@ -49,6 +85,7 @@ export const sbiAdapter: FamilyAdapter<RawSlapCapture> = {
   aliases: ['mosip-sbi'],
   label: { make: 'SBI', model: 'biometric device service' },
   reportsSerial: true,
+  slaps: true,
   discover: (signal) => discoverSbiServices({ signal, timeoutMs: 1000 }),
   async present(address) {
     return (await new SbiClient(address, { timeoutMs: 2000 }).discover()).length > 0;
@@ -63,7 +100,29 @@ export const sbiAdapter: FamilyAdapter<RawSlapCapture> = {
     const identity = { family: 'sbi', make: digital?.make ?? 'unknown', model: digital?.model ?? 'unknown', serial: digital?.serialNo ?? null, firmware: info?.deviceInfo.firmware ?? null };
     const deviceId = String(finger.deviceId);
 
+    const slapCapture = async (signal: AbortSignal, request: NonNullable<CaptureRequest['slap']>, onPreview?: CaptureRequest['onPreview']): Promise<RawSlapCapture> => {
+      const { deviceSubId, wanted, exception, subset } = sbiSlapRequest(request);
+      const positions = wanted.map((f) => sbiFingerPosition[f]);
+      options.simulatePresentation?.({ position: positions[0] as number, positions });
+      const preview = onPreview ? startPreview(client, deviceId, deviceSubId, onPreview, signal) : null;
+      try {
+        if (preview) await preview.firstFrame;
+        preview?.capturing();
+        // A retry of some fingers names them (bio.bioSubType); a whole slap names only the exceptions, as MOSIP's registration client does.
+        const result = await client.rcapture({ deviceId, deviceSubId, timeoutMs: CAPTURE_TIMEOUT_MS, count: wanted.length, exception, ...(subset ? { bioSubType: wanted } : {}) }, signal);
+        // Only the fingers asked for are handed on: a finger the device added (an exception, another slap's) is not evidence of this request.
+        const fingers = result.captures
+          .filter((c) => (wanted as string[]).includes(c.bioSubType))
+          .map((c) => ({ ...sbiCaptureToRaw(c), position: c.bioSubType, deviceQuality: c.qualityScore }));
+        if (fingers.length === 0) throw new DeviceError('refused', `The SBI device at ${base} answered RCAPTURE for the ${request.slap} slap with none of the fingers asked for (${wanted.join(', ')}).`);
+        return { kind: 'slap', device: identity, fingers, capturedAt: new Date().toISOString() };
+      } finally {
+        await preview?.stop();
+      }
+    };
+
     const slap = async (signal: AbortSignal, request?: CaptureRequest): Promise<RawSlapCapture> => {
+      if (request?.slap) return slapCapture(signal, request.slap, request.onPreview);
       const wanted = request?.finger ? sbiFingerFor(request.finger.position) : null;
       if (request?.finger && wanted === null) throw new DeviceError('refused', `Finger position ${request.finger.position} is not one an SBI slap device captures (1–10).`);
       options.simulatePresentation?.(request?.finger ? { position: request.finger.position } : {});

@@ -4,7 +4,7 @@
  * ridgeorient, allfun, getRidgeValleyStructure; and the block walk each of
  * those measures repeats).
  */
-import { cRound, cvMeanStdDev8u, fusedMulAdd } from './cv.js';
+import { cRound, cvMeanStdDev8u, fusedMulAdd, rotateNearestFrom, type RotateCrop } from './cv.js';
 import type { GreyPixels } from './preprocess.js';
 
 /** NFIQ2::Sizes::LocalRegionSquare. */
@@ -25,10 +25,15 @@ export const WINDOW_OFFSET = Math.ceil((WINDOW - BLOCK) / 2);
  * deviation of every 32 × 32 block from the origin (partial blocks at the
  * right/bottom), and mark the block foreground when it exceeds 0.1.
  * Returns one byte per segmentation block (1 = foreground) and the grid width.
+ * `stats` is cv::meanStdDev of the image; computeNativeMeasures passes the one Mu already computed
+ * (computeContrast, the same function on the same pixels) instead of a second pass.
  */
-export function ridgeSegmentBlocks(img: GreyPixels): { fg: Uint8Array; cols: number; rows: number } {
+export function ridgeSegmentBlocks(
+  img: GreyPixels,
+  stats: { mean: number; stdDev: number } = cvMeanStdDev8u(img.pixels, img.width * img.height),
+): { fg: Uint8Array; cols: number; rows: number } {
   const { width, height, pixels } = img;
-  const { mean, stdDev: std } = cvMeanStdDev8u(pixels, width * height);
+  const { mean, stdDev: std } = stats;
   const alpha = 1 / std;
   const beta = -mean * alpha;
   const lut = new Float64Array(256);
@@ -159,6 +164,23 @@ export function extractWindow(img: GreyPixels, top: number, left: number, dst: U
     const sx1 = Math.min(x0 + size, img.width);
     if (sx1 > sx0) dst.set(img.pixels.subarray(sy * img.width + sx0, sy * img.width + sx1), y * size + (sx0 - x0));
   }
+  return size;
+}
+
+/**
+ * rotateBlockNearest(extractWindow(img, top, left, ·, pad)) without the copy: the rotation reads the window
+ * where it lies in the image, and whatever of it falls outside the image reads as 0, as the copy's zero
+ * padding. Returns the window size (WINDOW + 2·pad). fast-paths.test.ts checks it against the two steps.
+ */
+export function rotateWindow(img: GreyPixels, top: number, left: number, pad: number, dst: Uint8Array, outSize: number, orientation: number, crop: RotateCrop): number {
+  const size = WINDOW + 2 * pad;
+  const y0 = top - WINDOW_OFFSET - pad;
+  const x0 = left - WINDOW_OFFSET - pad;
+  const xLo = x0 < 0 ? -x0 : 0;
+  const yLo = y0 < 0 ? -y0 : 0;
+  const xHi = Math.min(size, img.width - x0);
+  const yHi = Math.min(size, img.height - y0);
+  rotateNearestFrom(img.pixels, img.width, y0 * img.width + x0, xLo, xHi, yLo, yHi, size, dst, outSize, orientation, crop);
   return size;
 }
 

@@ -87,10 +87,13 @@ export function reflect101(p: number, len: number): number {
  * a Gaussian's σ from its size). Exact through BigInt, rounded once by
  * Number(bigint) (round half to even).
  */
+/** One 8-byte view reused by fusedMulAdd (it runs 256 times per image for the ridge segmentation's table). */
+const fmaView = new DataView(new ArrayBuffer(8));
+
 export function fusedMulAdd(a: number, b: number, c: number): number {
   const parts = (x: number): { m: bigint; e: number } => {
     if (x === 0) return { m: 0n, e: 0 };
-    const buf = new DataView(new ArrayBuffer(8));
+    const buf = fmaView;
     buf.setFloat64(0, x);
     const hi = buf.getUint32(0);
     const lo = buf.getUint32(4);
@@ -186,28 +189,41 @@ export interface BlurScratch {
   edges: Int32Array;
   /** Per packed column, how many row changes the vertical window holds (gaussianBlurBinary8u). */
   live: Int32Array;
+  /** The binarised source, 0 or 255 (gaussianBlurBinary8u). */
+  binary: Uint8Array;
+  /** Prefix sums of the current kernel (gaussianBlurBinary8u). */
+  kPrefix: Int32Array;
 }
 
-export function blurScratch(width: number, height: number, maxKernel: number): BlurScratch {
+/**
+ * Buffers for one image size. With `reuse`, its arrays are kept wherever they are long enough (the passes
+ * index them from 0 and never rely on their length), so images of varying trimmed size do not reallocate
+ * and collect megabytes per call.
+ */
+export function blurScratch(width: number, height: number, maxKernel: number, reuse?: BlurScratch): BlurScratch {
   const w3 = Math.ceil(width / 3);
+  const f64 = (old: Float64Array | undefined, n: number) => (old !== undefined && old.length >= n ? old : new Float64Array(n));
+  const i32 = (old: Int32Array | undefined, n: number) => (old !== undefined && old.length >= n ? old : new Int32Array(n));
   return {
     width,
     height,
     maxKernel,
     // Three columns per double.
-    packed: new Float64Array(w3 * height),
-    vertical: new Float64Array(Math.ceil(height / 2) * width),
-    acc: new Float64Array(w3),
-    padded: new Float64Array(width + maxKernel),
-    steps: new Float64Array(width),
-    colIndex: new Int32Array(width + maxKernel),
-    rowIndex: new Int32Array(height + maxKernel),
-    hist: new Float64Array(256),
-    near: new Int32Array(maxKernel),
-    far: new Int32Array(maxKernel),
-    farOffsets: new Int32Array(maxKernel),
-    edges: new Int32Array(width + maxKernel),
-    live: new Int32Array(w3),
+    packed: f64(reuse?.packed, w3 * height),
+    vertical: f64(reuse?.vertical, Math.ceil(height / 2) * width),
+    acc: f64(reuse?.acc, w3),
+    padded: f64(reuse?.padded, width + maxKernel),
+    steps: f64(reuse?.steps, width),
+    colIndex: i32(reuse?.colIndex, width + maxKernel),
+    rowIndex: i32(reuse?.rowIndex, height + maxKernel),
+    hist: f64(reuse?.hist, 256),
+    near: i32(reuse?.near, maxKernel),
+    far: i32(reuse?.far, maxKernel),
+    farOffsets: i32(reuse?.farOffsets, maxKernel),
+    edges: i32(reuse?.edges, width + maxKernel),
+    live: i32(reuse?.live, w3),
+    binary: reuse !== undefined && reuse.binary.length >= width * height ? reuse.binary : new Uint8Array(width * height),
+    kPrefix: i32(reuse?.kPrefix, maxKernel + 1),
   };
 }
 
@@ -480,6 +496,12 @@ export function gaussianBlurBinary8u(src: Uint8Array, dst: Uint8Array, width: nu
   const padW = width + n - 1;
   for (let i = 0; i < padW; i++) colIndex[i] = reflect101(i - r, width);
   const bp = s.padded; // the binary row with its reflected border, 0 or 1
+  // The image binarised once, word-wise (255 where p > t): rows then yield their edges through indexOf.
+  const bin = s.binary;
+  binariseWords(src, bin, t, width * height);
+  const kPrefix = s.kPrefix; // kPrefix[i] = Σ_{j<i} k_j
+  kPrefix[0] = 0;
+  for (let i = 0; i < n; i++) kPrefix[i + 1] = kPrefix[i]! + k[i]!;
   const hs = s.steps; // hs[x] = h(x + 1) − h(x)
   const edges = s.edges;
   const pk = s.packed;
@@ -502,13 +524,16 @@ export function gaussianBlurBinary8u(src: Uint8Array, dst: Uint8Array, width: nu
         prev = b;
       }
     }
-    for (let i = r < 1 ? 1 : r, p = row + i - r, e = r + width; i < e; i++, p++) {
-      const b = (t - src[p]!) >>> 31;
-      bp[i] = b;
-      if (b !== prev) {
-        edges[count++] = i;
-        prev = b;
-      }
+    // The row itself: its edges straight from the binarised copy, one native indexOf per run (a binarised
+    // blur has a few runs per row); bp is filled here only for rows that take the sliding form below.
+    const brow = bin.subarray(row, row + width);
+    const bp0 = bp[0]!;
+    for (let x = 0; x < width; ) {
+      const next = brow.indexOf(prev === 1 ? 0 : 255, x);
+      if (next === -1) break;
+      edges[count++] = next + r;
+      prev ^= 1;
+      x = next + 1;
     }
     for (let i = r + width; i < padW; i++) {
       const b = (t - src[row + colIndex[i]!]!) >>> 31;
@@ -525,19 +550,35 @@ export function gaussianBlurBinary8u(src: Uint8Array, dst: Uint8Array, width: nu
       if (tail > 0) pk[prow + full3] = tail === 1 ? h : h + h * LANE17;
       continue;
     }
+    // h(0) = Σ_{i<n} k_i·bp_i, from the edges: bp is 1 on every other stretch between them (prefix sums of k).
     let h = 0;
-    for (let i = 0; i < n; i++) h += k[i]! * bp[i]!;
+    {
+      let v = bp0;
+      let from = 0;
+      for (let e = 0; e < count; e++) {
+        const z = edges[e]!;
+        if (z >= n) break;
+        if (v === 1) h += kPrefix[z]! - kPrefix[from]!;
+        v ^= 1;
+        from = z;
+      }
+      if (v === 1) h += kPrefix[n]! - kPrefix[from]!;
+    }
     hs.fill(0, 0, width);
     if (count <= maxEdges) {
       for (let e = 0; e < count; e++) {
         // An edge at z moves h(x + 1) − h(x) by ±k[z − 1 − x] for every x whose window [x, x + n] holds z.
+        // Values alternate at the edges, so the value after edge e is bp0 flipped e + 1 times.
         const z = edges[e]!;
         const lo = z - n > 0 ? z - n : 0;
         const hi = z - 1 < width - 2 ? z - 1 : width - 2;
-        if (bp[z] === 1) for (let x = lo; x <= hi; x++) hs[x] = hs[x]! + k[z - 1 - x]!;
+        if ((bp0 ^ (e & 1)) === 0) for (let x = lo; x <= hi; x++) hs[x] = hs[x]! + k[z - 1 - x]!;
         else for (let x = lo; x <= hi; x++) hs[x] = hs[x]! - k[z - 1 - x]!;
       }
-    } else addSteps(hs, bp, 0, width - 1, offsets, s.farOffsets, weights, nt);
+    } else {
+      for (let x = 0; x < width; x++) bp[r + x] = brow[x]! & 1;
+      addSteps(hs, bp, 0, width - 1, offsets, s.farOffsets, weights, nt);
+    }
     for (let j = 0, x = 0; j < full3; j++, x += 3) {
       const h0 = h;
       h += hs[x]!;
@@ -705,17 +746,19 @@ function erodeBuffers(width: number, height: number): ErodeScratch {
   const stride = (Math.ceil(width / 4) + 2) * 4;
   if (erodeScratch?.stride !== stride || erodeScratch.height !== height) {
     const row = new Uint8Array(stride);
-    const tmp = new Uint8Array(stride * height);
     const out = new Uint32Array(stride / 4);
+    // The image-sized arrays are kept when long enough (trimmed images vary in size); rows are indexed from 0.
+    const words = (stride / 4) * height;
+    const old = erodeScratch;
     erodeScratch = {
       stride,
       height,
       row,
       rowWords: new Uint32Array(row.buffer),
-      tmpWords: new Uint32Array(tmp.buffer),
+      tmpWords: old !== undefined && old.tmpWords.length >= words ? old.tmpWords : new Uint32Array(words),
       out,
       outBytes: new Uint8Array(out.buffer),
-      pairWords: new Uint32Array(0),
+      pairWords: old?.pairWords ?? new Uint32Array(0),
     };
   }
   return erodeScratch;
@@ -962,6 +1005,30 @@ export function rotateBlockNearest(
   orientation: number,
   crop: RotateCrop = { top: 0, left: 0, rows: outSize, cols: outSize },
 ): void {
+  rotateNearestFrom(src, inSize, 0, 0, inSize, 0, inSize, inSize, dst, outSize, orientation, crop);
+}
+
+/**
+ * rotateBlockNearest of an inSize × inSize window that is not copied out first: window pixel (sx, sy) is
+ * src[base + sy·stride + sx] when xLo ≤ sx < xHi and yLo ≤ sy < yHi, else 0. With the window's own
+ * bounds [0, inSize) that is the window itself (rotateBlockNearest); narrowed to the part of the window
+ * that lies inside the image, it is the zero-padded window extractWindow (blocks.ts) copies, read in place.
+ * Same matrix, same fixed-point walk, so the same pixels.
+ */
+export function rotateNearestFrom(
+  src: Uint8Array,
+  stride: number,
+  base: number,
+  xLo: number,
+  xHi: number,
+  yLo: number,
+  yHi: number,
+  inSize: number,
+  dst: Uint8Array,
+  outSize: number,
+  orientation: number,
+  crop: RotateCrop,
+): void {
   if (outSize > rotateDeltas.dx.length) rotateDeltas.dx = new Int32Array(outSize);
   if (outSize > rotateDeltas.dy.length) rotateDeltas.dy = new Int32Array(outSize);
   const degrees = orientation * (180 / Math.PI);
@@ -997,13 +1064,17 @@ export function rotateBlockNearest(
     dx[x] = cvRound(m0 * x * 1024);
     dy[x] = cvRound(m3 * x * 1024);
   }
+  // One unsigned comparison per axis: (s − lo) >>> 0 < span ⇔ lo ≤ s < hi.
+  const xSpan = xHi - xLo;
+  const ySpan = yHi - yLo;
   for (let y = crop.top; y < yEnd; y++) {
     const x0 = cvRound((m1 * y + m2) * 1024) + 512;
     const y0 = cvRound((m4 * y + m5) * 1024) + 512;
+    const out = y * outSize;
     for (let x = crop.left; x < xEnd; x++) {
       const sx = (x0 + dx[x]!) >> 10;
       const sy = (y0 + dy[x]!) >> 10;
-      dst[y * outSize + x] = sx >= 0 && sx < inSize && sy >= 0 && sy < inSize ? src[sy * inSize + sx]! : 0;
+      dst[out + x] = (sx - xLo) >>> 0 < xSpan && (sy - yLo) >>> 0 < ySpan ? src[base + sy * stride + sx]! : 0;
     }
   }
 }

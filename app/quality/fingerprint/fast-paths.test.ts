@@ -4,9 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { createPrng } from '../../../device-simulators/random.js';
 import { fingerprintQualities, synthesizeFingerprint } from '../../../device-simulators/fingerprint/synthetic.js';
-import { binarise, binariseWords, blurScratch, erodeRect, gaussianBlur8u, gaussianBlurBinary8u, rotateBlockNearest } from './cv.js';
+import { binarise, binariseWords, blurScratch, cvMeanStdDev8u, erodeRect, gaussianBlur8u, gaussianBlurBinary8u, rotateBlockNearest } from './cv.js';
+import { computeContrast } from './mu.js';
 import { referenceBlockCoherence, referenceComputeRoi, referenceCovcoef, referenceErodeRect, referenceGaussianBlur8u, referenceRotateBlockNearest } from './cv-reference.js';
-import { covcoef } from './blocks.js';
+import { WINDOW, covcoef, extractWindow, rotateWindow } from './blocks.js';
 import { blockCoherence } from './coherence.js';
 import { computeRoi } from './roi.js';
 
@@ -224,6 +225,47 @@ describe('optimised image operations match their literal reference forms bit for
       for (let y = crop.top; y < crop.top + crop.rows; y++) {
         for (let x = crop.left; x < crop.left + crop.cols; x++) if (cropped[y * 36 + x] !== slow[y * 36 + x]) expect.fail(`cropped rotation ${i} differs at ${x}, ${y}`);
       }
+    }
+  });
+
+  it('rotation read in place from the image equals extracting the zero-padded window first, 3000 windows', () => {
+    // FDA, LCS and RVUP rotate their window straight out of the image (rotateWindow); NIST copies it out
+    // with copyMakeBorder first (extractWindow). Windows anywhere, including partly or mostly off the image
+    // on any side, with the paddings (0, 2) and crops the three measures use.
+    const random = createPrng(0xf1a7);
+    const viaCopy = new Uint8Array(WINDOW * WINDOW);
+    const inPlace = new Uint8Array(WINDOW * WINDOW);
+    const window = new Uint8Array(40 * 40);
+    const crops = [
+      { top: 2, left: 10, rows: 32, cols: 16 },
+      { top: 10, left: 2, rows: 16, cols: 32 },
+      { top: 0, left: 0, rows: WINDOW, cols: WINDOW },
+    ];
+    for (let i = 0; i < 3000; i++) {
+      const width = 20 + Math.floor(random() * 60);
+      const height = 20 + Math.floor(random() * 60);
+      const img = makeImage(random, i, width, height);
+      const top = Math.floor(random() * (height + 20)) - 10;
+      const left = Math.floor(random() * (width + 20)) - 10;
+      const pad = i % 2 === 0 ? 2 : 0;
+      const orientation = i % 10 === 0 ? ((i / 10) % 8) * (Math.PI / 4) - Math.PI : (random() - 0.5) * 2 * Math.PI;
+      const crop = crops[i % 3]!;
+      viaCopy.fill(7);
+      inPlace.fill(7);
+      const size = extractWindow(img, top, left, window, pad);
+      rotateBlockNearest(window, size, viaCopy, WINDOW, orientation, crop);
+      expect(rotateWindow(img, top, left, pad, inPlace, WINDOW, orientation, crop)).toBe(size);
+      expect(firstDifference(inPlace, viaCopy), `window ${i} at ${left}, ${top} of ${width} × ${height}, pad ${pad}`).toBe(-1);
+    }
+  });
+
+  it('Mu and σ from the fused block pass equal cv::meanStdDev on 500 images', () => {
+    const random = createPrng(0x3a0);
+    for (let i = 0; i < 500; i++) {
+      const img = makeImage(random, i, 1 + Math.floor(random() * 90), 1 + Math.floor(random() * 90));
+      const { mean, stdDev } = cvMeanStdDev8u(img.pixels);
+      const c = computeContrast(img);
+      expect(Object.is(c.Mu, mean) && Object.is(c.sigma, stdDev), `image ${i}`).toBe(true);
     }
   });
 

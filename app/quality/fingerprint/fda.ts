@@ -7,8 +7,8 @@
  * half of the amplitudes. `FDA_Bin10_*` with FDAHISTLIMITS (FDA.h); NIST
  * refuses fewer than 10 regions.
  */
-import { SLANTED_H, SLANTED_W, WINDOW, allForeground, extractWindow, forEachLocalRegion, localOrientations, type LocalOrientations } from './blocks.js';
-import { cvSum64, rotateBlockNearest } from './cv.js';
+import { SLANTED_H, SLANTED_W, WINDOW, allForeground, forEachLocalRegion, localOrientations, rotateWindow, type LocalOrientations } from './blocks.js';
+import { cvSum64 } from './cv.js';
 import { addHistogram } from './histogram.js';
 import { FingerprintQualityError, type GreyPixels } from './preprocess.js';
 
@@ -24,25 +24,23 @@ for (let k = 0; k < N; k++) {
 }
 
 export interface FdaScratch {
-  window: Uint8Array;
   rotated: Uint8Array;
   signature: Float64Array;
   amp: Float64Array;
 }
 
 export function fdaScratch(): FdaScratch {
-  return { window: new Uint8Array(40 * 40), rotated: new Uint8Array(WINDOW * WINDOW), signature: new Float64Array(N), amp: new Float64Array(N - 1) };
+  return { rotated: new Uint8Array(WINDOW * WINDOW), signature: new Float64Array(N), amp: new Float64Array(N - 1) };
 }
 
 /** fda() of the window at (top, left). */
 export function frequencyDomain(img: GreyPixels, top: number, left: number, orientation: number, s: FdaScratch): number {
-  const padded = extractWindow(img, top, left, s.window, 2);
   const c = WINDOW / 2;
   // blockCropped = rows c−(xoff−1)−1 … c+xoff, cols c−(yoff−1)−1 … c+yoff: 32 rows × 16 columns.
   const rowStart = c - (SLANTED_W / 2 - 1) - 1;
   const colStart = c - (SLANTED_H / 2 - 1) - 1;
   // Only the slanted block is read.
-  rotateBlockNearest(s.window, padded, s.rotated, WINDOW, orientation + Math.PI / 2, { top: rowStart, left: colStart, rows: SLANTED_W, cols: SLANTED_H });
+  rotateWindow(img, top, left, 2, s.rotated, WINDOW, orientation + Math.PI / 2, { top: rowStart, left: colStart, rows: SLANTED_W, cols: SLANTED_H });
   const t = s.signature;
   for (let r = 0; r < N; r++) {
     let sum = 0;

@@ -103,7 +103,7 @@ export function computeNativeMeasures(image: GreyPixels): NativeMeasuresResult {
     );
   }
 
-  const seg = ridgeSegmentBlocks(img);
+  const seg = ridgeSegmentBlocks(img, { mean: contrast.Mu, stdDev: contrast.sigma });
   const orientations = localOrientations(img);
   computeFda(img, seg, measures, orientations);
   const roi = computeRoi(img);

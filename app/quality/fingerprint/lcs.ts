@@ -13,13 +13,13 @@ import {
   SLANTED_W,
   WINDOW,
   allForeground,
-  extractWindow,
   forEachLocalRegion,
   localOrientations,
   ridgeValleyStructure,
+  rotateWindow,
   type LocalOrientations,
 } from './blocks.js';
-import { cvMean64, rotateBlockNearest } from './cv.js';
+import { cvMean64 } from './cv.js';
 import { addHistogram } from './histogram.js';
 import type { GreyPixels } from './preprocess.js';
 
@@ -37,7 +37,6 @@ const NWV_MIN = 2 / SCALE;
 const NWV_MAX = 10 / SCALE;
 
 export interface LcsScratch {
-  window: Uint8Array;
   rotated: Uint8Array;
   ridval: Uint8Array;
   dt: Float64Array;
@@ -49,7 +48,6 @@ export interface LcsScratch {
 
 export function lcsScratch(): LcsScratch {
   return {
-    window: new Uint8Array(40 * 40),
     rotated: new Uint8Array(WINDOW * WINDOW),
     ridval: new Uint8Array(SLANTED_W),
     dt: new Float64Array(SLANTED_W),
@@ -62,12 +60,11 @@ export function lcsScratch(): LcsScratch {
 
 /** loclar on the window at (top, left), orientation in radians. */
 export function localClarity(img: GreyPixels, top: number, left: number, orientation: number, s: LcsScratch): number {
-  extractWindow(img, top, left, s.window, 0);
   const c = WINDOW / 2;
   const rowStart = c - (SLANTED_H / 2 - 1) - 1;
   const colStart = c - (SLANTED_W / 2 - 1) - 1;
   // Only the slanted block is read.
-  rotateBlockNearest(s.window, WINDOW, s.rotated, WINDOW, orientation, { top: rowStart, left: colStart, rows: SLANTED_H, cols: SLANTED_W });
+  rotateWindow(img, top, left, 0, s.rotated, WINDOW, orientation, { top: rowStart, left: colStart, rows: SLANTED_H, cols: SLANTED_W });
   const offset = rowStart * WINDOW + colStart;
   const { ridval, dt } = s;
   ridgeValleyStructure(s.rotated, offset, WINDOW, SLANTED_H, SLANTED_W, ridval, dt, s.v3);

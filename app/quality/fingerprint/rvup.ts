@@ -7,15 +7,13 @@
  * consecutive run widths (ridge/valley) are collected. Every ratio of every
  * region goes into `RVUP_Bin10_*` with RVUPHISTLIMITS (RVUPHistogram.h).
  */
-import { SLANTED_H, SLANTED_W, WINDOW, allForeground, extractWindow, forEachLocalRegion, localOrientations, ridgeValleyStructure, type LocalOrientations } from './blocks.js';
-import { rotateBlockNearest } from './cv.js';
+import { SLANTED_H, SLANTED_W, WINDOW, allForeground, forEachLocalRegion, localOrientations, ridgeValleyStructure, rotateWindow, type LocalOrientations } from './blocks.js';
 import { addHistogram } from './histogram.js';
 import type { GreyPixels } from './preprocess.js';
 
 export const RVUP_BOUNDS = [0.5, 0.667, 0.8, 1, 1.25, 1.5, 2, 24, 30] as const;
 
 export interface RvupScratch {
-  window: Uint8Array;
   rotated: Uint8Array;
   ridval: Uint8Array;
   dt: Float64Array;
@@ -24,7 +22,6 @@ export interface RvupScratch {
 
 export function rvupScratch(): RvupScratch {
   return {
-    window: new Uint8Array(40 * 40),
     rotated: new Uint8Array(WINDOW * WINDOW),
     ridval: new Uint8Array(SLANTED_W),
     dt: new Float64Array(SLANTED_W),
@@ -34,12 +31,11 @@ export function rvupScratch(): RvupScratch {
 
 /** rvuhist of the window at (top, left): pushes its ratios onto `ratios`. */
 export function ridgeValleyRatios(img: GreyPixels, top: number, left: number, orientation: number, s: RvupScratch, ratios: number[]): void {
-  const padded = extractWindow(img, top, left, s.window, 2);
   const c = WINDOW / 2;
   const rowStart = c - (SLANTED_H / 2 - 1) - 1;
   const colStart = c - (SLANTED_W / 2 - 1) - 1;
   // Only the slanted block is read.
-  rotateBlockNearest(s.window, padded, s.rotated, WINDOW, orientation, { top: rowStart, left: colStart, rows: SLANTED_H, cols: SLANTED_W });
+  rotateWindow(img, top, left, 2, s.rotated, WINDOW, orientation, { top: rowStart, left: colStart, rows: SLANTED_H, cols: SLANTED_W });
   const { ridval } = s;
   ridgeValleyStructure(s.rotated, rowStart * WINDOW + colStart, WINDOW, SLANTED_H, SLANTED_W, ridval, s.dt, s.v3);
 

@@ -8,5 +8,9 @@ import { pt } from './locales/pt';
 import { ru } from './locales/ru';
 import { uk } from './locales/uk';
 
-/** Bundled into the build: the CSP lets the UI reach nothing but the station, so translations are never fetched. */
+/**
+ * Every language at once, for the tests that check the translations against each other. The app does not import
+ * this: it starts with English and loads each other language as a chunk of its own (./loaders.ts, ./index.ts), from
+ * the station itself (the CSP lets the UI reach nothing else).
+ */
 export const messages: Record<Locale, PartialMessages> = { pt, en, uk, ru, bg, cs, ar };

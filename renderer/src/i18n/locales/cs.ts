@@ -404,6 +404,8 @@ export const cs: PartialMessages = {
       approval_required: 'Před zapečetěním musí případ schválit vedoucí.',
       agency_unreachable: 'Agenturu se nepodařilo kontaktovat. Zkuste to za chvíli; případ si vše ponechá.',
       seal_failed: 'Případ se nepodařilo zapečetit. Nic se neztratilo; zkuste to znovu a pokud se to opakuje, informujte správce.',
+      slap_unsupported: 'Tato čtečka snímá jen jeden prst najednou, ne čtyři. Přepněte na snímání po jednom prstu; nic dosud sejmutého se neztratí.',
+      consent_rejected: 'Podpis souhlasu nebyl přijat (prázdný, příliš krátký nebo náhodný). Požádejte žadatele, aby se na podpisové destičce podepsal znovu.',
     },
     internal: 'Na stanici nastal neočekávaný problém. Zkuste to znovu; pokud se to opakuje, informujte správce stanice.',
   },

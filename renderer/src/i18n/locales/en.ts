@@ -399,6 +399,8 @@ export const en = {
       approval_required: 'A supervisor must approve this case before it can be sealed.',
       agency_unreachable: 'The agency could not be reached. Try again in a moment; the case keeps everything.',
       seal_failed: 'The case could not be sealed. Nothing was lost; try again, and tell the administrator if it keeps happening.',
+      slap_unsupported: 'This fingerprint reader takes one finger at a time, not a slap. Switch to one finger at a time; nothing captured so far is lost.',
+      consent_rejected: 'The consent signature was not accepted (empty, too short or accidental). Ask the applicant to sign again on the pad.',
     },
     internal: 'The station had an unexpected problem. Try again; if it keeps happening, tell the station administrator.',
   },

@@ -396,6 +396,8 @@ export const pt: Messages = {
       approval_required: 'Um supervisor tem de aprovar este processo antes de ser selado.',
       agency_unreachable: 'Não foi possível contactar a agência. Tente daqui a pouco; o processo mantém tudo.',
       seal_failed: 'Não foi possível selar o processo. Nada se perdeu; tente de novo e informe o administrador se continuar.',
+      slap_unsupported: 'Este leitor de impressões digitais recolhe um dedo de cada vez, não quatro. Mude para um dedo de cada vez; nada do que foi recolhido se perde.',
+      consent_rejected: 'A assinatura do consentimento não foi aceite (vazia, curta demais ou acidental). Peça ao requerente que assine de novo no ecrã de assinatura.',
     },
     internal: 'O posto teve um problema inesperado. Tente novamente; se continuar a acontecer, informe o administrador do posto.',
   },

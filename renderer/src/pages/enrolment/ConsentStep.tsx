@@ -6,6 +6,7 @@ import { InkCanvas } from '../../components/InkCanvas';
 import { formatTimestamp } from '../../i18n/format';
 import { isLocale, nativeNames } from '../../i18n/languages';
 import { useController, useStationState } from '../../station/context';
+import { DeviceProblem, isDeviceProblem } from './capture/DeviceProblem';
 import { ActionError, CaseImage, NextButton, StepFrame, dirOf, useCaseActions, useLanguage } from './shared';
 import type { StepProps } from './step-props';
 
@@ -158,7 +159,11 @@ export function ConsentStep({ view, onView }: StepProps) {
             <ActionError error={padError} testId="pad-action-error" />
           </div>
         )}
-        <ActionError error={errors.capture} testId="consent-capture-error" />
+        {isDeviceProblem(errors.capture) && !capturing ? (
+          <DeviceProblem error={errors.capture} kind="signature" onRetry={startCapture} retrying={busy !== null} testId="consent-device-problem" />
+        ) : (
+          <ActionError error={errors.capture} testId="consent-capture-error" />
+        )}
 
         {consent !== null && !capturing ? (
           <div className="consent-record" data-testid="consent-record" data-version={consent.textVersion} data-language={consent.language}>

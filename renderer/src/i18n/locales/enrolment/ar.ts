@@ -299,4 +299,29 @@ export const enrolmentAr: Messages['enrolment'] = {
     notSealed: 'لم يُختم هذا الملف بعد.',
     nextApplicant: 'مقدّم الطلب التالي',
   },
+  /** A capture device failed on a step (unplugged, busy, not approved): what it is, what to do, its state now. */
+  deviceProblem: {
+    kinds: {
+      signature: 'لوح التوقيع',
+      scanner: 'الماسح الضوئي',
+      mrz: 'قارئ الوثائق',
+      fingerprint: 'قارئ البصمات',
+    },
+    title: 'مشكلة في الجهاز: {{kind}}',
+    disconnected: 'تم فصل {{kind}} ({{device}}). تحقق من الكابل وأعد توصيله؛ ستعثر عليه المحطة تلقائيًا.',
+    notApproved: '{{kind}} ({{device}}) غير معتمد في هذه المحطة، لذلك لا يُلتقط منه أي شيء. اطلب من المسؤول اعتماده في شاشة الأجهزة، ثم أعد المحاولة.',
+    busy: '{{kind}} ({{device}}) مشغول بالتقاط آخر. انتظر حتى يصبح متاحًا، ثم أعد المحاولة.',
+    missing: 'لا يوجد {{kind}} موصول بهذه المحطة. وصّل واحدًا، ثم أعد المحاولة.',
+    back: '{{kind}} ({{device}}) موصول من جديد وجاهز: أعد المحاولة.',
+    statusLine: 'الآن: {{device}} — {{status}}',
+    status: {
+      ready: 'جاهز',
+      busy: 'مشغول',
+      disconnected: 'غير موصول',
+      not_approved: 'غير معتمد',
+      error: 'لا يعمل',
+    },
+    kept: 'كل ما التُقط حتى الآن في هذا الملف محفوظ.',
+    retry: 'أعد المحاولة',
+  },
 };

@@ -297,4 +297,29 @@ export const enrolmentCs: Messages['enrolment'] = {
     notSealed: 'Tento případ ještě není zapečetěn.',
     nextApplicant: 'Další žadatel',
   },
+  /** A capture device failed on a step (unplugged, busy, not approved): what it is, what to do, its state now. */
+  deviceProblem: {
+    kinds: {
+      signature: 'podpisový tablet',
+      scanner: 'skener',
+      mrz: 'čtečka dokladů',
+      fingerprint: 'snímač otisků prstů',
+    },
+    title: 'Problém se zařízením: {{kind}}',
+    disconnected: 'Zařízení „{{kind}}“ ({{device}}) bylo odpojeno. Zkontrolujte kabel a připojte ho znovu; stanice ho najde sama.',
+    notApproved: 'Zařízení „{{kind}}“ ({{device}}) není na této stanici schváleno, proto se z něj nic nesnímá. Požádejte správce, aby ho schválil na obrazovce Zařízení, a zkuste to znovu.',
+    busy: 'Zařízení „{{kind}}“ ({{device}}) je zaneprázdněno jiným snímáním. Počkejte, až se uvolní, a zkuste to znovu.',
+    missing: 'K této stanici není připojeno žádné zařízení „{{kind}}“. Připojte ho a zkuste to znovu.',
+    back: 'Zařízení „{{kind}}“ ({{device}}) je znovu připojeno a připraveno: zkuste to znovu.',
+    statusLine: 'Nyní: {{device}} — {{status}}',
+    status: {
+      ready: 'připraveno',
+      busy: 'zaneprázdněno',
+      disconnected: 'nepřipojeno',
+      not_approved: 'neschváleno',
+      error: 'nefunguje',
+    },
+    kept: 'Vše, co už bylo v tomto případu nasnímáno, zůstává uloženo.',
+    retry: 'Zkusit znovu',
+  },
 };

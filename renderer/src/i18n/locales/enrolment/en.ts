@@ -293,4 +293,29 @@ export const enrolmentEn = {
     notSealed: 'This case is not sealed yet.',
     nextApplicant: 'Next applicant',
   },
+  /** A capture device failed on a step (unplugged, busy, not approved): what it is, what to do, its state now. */
+  deviceProblem: {
+    kinds: {
+      signature: 'signature pad',
+      scanner: 'scanner',
+      mrz: 'document reader',
+      fingerprint: 'fingerprint reader',
+    },
+    title: 'Problem with the {{kind}}',
+    disconnected: 'The {{kind}} ({{device}}) was disconnected. Check its cable and plug it in again; the station finds it by itself.',
+    notApproved: 'The {{kind}} ({{device}}) is not approved at this station, so nothing is captured from it. Ask an administrator to approve it on the Devices screen, then try again.',
+    busy: 'The {{kind}} ({{device}}) is busy with another capture. Wait until it is free, then try again.',
+    missing: 'No {{kind}} is connected to this station. Connect one, then try again.',
+    back: 'The {{kind}} ({{device}}) is connected again and ready: try again.',
+    statusLine: 'Now: {{device}} — {{status}}',
+    status: {
+      ready: 'ready',
+      busy: 'busy',
+      disconnected: 'not connected',
+      not_approved: 'not approved',
+      error: 'not working',
+    },
+    kept: 'Everything captured so far in this case is kept.',
+    retry: 'Try again',
+  },
 } as const;

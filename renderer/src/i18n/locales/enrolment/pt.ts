@@ -295,4 +295,29 @@ export const enrolmentPt: Messages['enrolment'] = {
     notSealed: 'Este processo ainda não está selado.',
     nextApplicant: 'Próximo requerente',
   },
+  /** A capture device failed on a step (unplugged, busy, not approved): what it is, what to do, its state now. */
+  deviceProblem: {
+    kinds: {
+      signature: 'mesa de assinatura',
+      scanner: 'digitalizador',
+      mrz: 'leitor de documentos',
+      fingerprint: 'leitor de impressões digitais',
+    },
+    title: 'Problema com: {{kind}}',
+    disconnected: 'O dispositivo {{kind}} ({{device}}) foi desligado. Verifique o cabo e volte a ligá-lo; o posto encontra-o sozinho.',
+    notApproved: 'O dispositivo {{kind}} ({{device}}) não está aprovado neste posto, por isso nada é captado com ele. Peça a um administrador que o aprove no ecrã Dispositivos e tente de novo.',
+    busy: 'O dispositivo {{kind}} ({{device}}) está ocupado com outra captura. Espere que fique livre e tente de novo.',
+    missing: 'Não há nenhum dispositivo {{kind}} ligado a este posto. Ligue um e tente de novo.',
+    back: 'O dispositivo {{kind}} ({{device}}) voltou a estar ligado e pronto: tente de novo.',
+    statusLine: 'Agora: {{device}} — {{status}}',
+    status: {
+      ready: 'pronto',
+      busy: 'ocupado',
+      disconnected: 'desligado',
+      not_approved: 'não aprovado',
+      error: 'com avaria',
+    },
+    kept: 'Tudo o que já foi captado neste processo fica guardado.',
+    retry: 'Tentar de novo',
+  },
 };

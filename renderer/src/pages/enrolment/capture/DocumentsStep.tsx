@@ -7,6 +7,7 @@ import { useErrorText } from '../../../i18n/use-error-text';
 import { useController } from '../../../station/context';
 import type { StepProps } from '../step-props';
 import { QualitySummary } from './QualitySummary';
+import { DeviceProblem, isDeviceProblem } from './DeviceProblem';
 import { useCaseImage } from './case-image';
 import { addedPage, groupPages, missingRequired, pageTypeChoices, type ChecklistGroup } from './documents';
 import './capture.css';
@@ -172,6 +173,8 @@ export function DocumentsStep({ view, onView }: StepProps) {
   const typeName = useTypeName();
   const [busy, setBusy] = useState<Busy>(null);
   const [error, setError] = useState<unknown>(null);
+  /** The scan that failed, so that Try again repeats it. */
+  const [failed, setFailed] = useState<(() => void) | null>(null);
   const [announce, setAnnounce] = useState('');
   const [deleting, setDeleting] = useState<{ page: PageView; label: string } | null>(null);
   const { groups, others } = groupPages(view);
@@ -181,12 +184,14 @@ export function DocumentsStep({ view, onView }: StepProps) {
     if (busy !== null) return;
     setBusy(state);
     setError(null);
+    setFailed(null);
     try {
       const next = await call();
       onView(next);
       after?.(next);
     } catch (e) {
       setError(e);
+      setFailed(() => () => void run(state, call, after));
     } finally {
       setBusy(null);
     }
@@ -249,7 +254,9 @@ export function DocumentsStep({ view, onView }: StepProps) {
         </Notice>
       ) : null}
 
-      {error !== null ? (
+      {error !== null && isDeviceProblem(error) ? (
+        <DeviceProblem error={error} kind="scanner" onRetry={() => failed?.()} retrying={busy !== null} testId="documents-device-problem" />
+      ) : error !== null ? (
         <Notice tone="danger" live="alert" testId="documents-error">
           <p>{errorText(error)}</p>
           <p>{t('capture.keptSoFar')}</p>

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { fingerExceptionReasons, type capturePhases, type CaseView, type FingerExceptionReason, type FingerSlotView } from '../../../../../app/contract/cases';
+import { fingerExceptionReasons, type capturePhases, type CaseView, type FingerExceptionReason, type FingerSlotView, type SlapName } from '../../../../../app/contract/cases';
 import { SelectField, TextField } from '../../../components/Field';
 import { Modal } from '../../../components/Modal';
 import { Notice } from '../../../components/Notice';
@@ -11,8 +11,26 @@ import type { StepProps } from '../step-props';
 import { HandDiagram } from './HandDiagram';
 import { QualitySummary } from './QualitySummary';
 import { useCaseImage } from './case-image';
-import { attemptOutcome, fingerKey, instructionKey, fingerSequence, isOpen, nextFinger, settledCount, slotDisplay, type AttemptOutcome } from './fingers';
+import {
+  attemptOutcome,
+  fingerKey,
+  fingerTally,
+  instructionKey,
+  fingerSequence,
+  isOpen,
+  nextFinger,
+  nextSlap,
+  settledCount,
+  slapFingers,
+  slapOf,
+  slapRequest,
+  slapSequence,
+  slapStatus,
+  slotDisplay,
+  type AttemptOutcome,
+} from './fingers';
 import { PreviewPainter, base64Bytes } from './preview';
+import { DeviceProblem, isDeviceProblem } from './DeviceProblem';
 import './capture.css';
 
 type CapturePhase = (typeof capturePhases)[number];
@@ -45,7 +63,7 @@ function slotOf(view: CaseView, position: number): FingerSlotView | undefined {
  * chosen, not only once a capture has begun, so the first frames of a capture
  * are not lost to a render; begin() starts a capture's numbering afresh.
  */
-function usePreview(caseId: string, position: number | null) {
+function usePreview(caseId: string, position: number | null, slap: SlapName | null = null) {
   const controller = useController();
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const painterRef = useRef<PreviewPainter<ImageBitmap> | null>(null);
@@ -56,7 +74,7 @@ function usePreview(caseId: string, position: number | null) {
   useEffect(() => {
     setPhase(null);
     setHasFrame(false);
-    if (position === null) return;
+    if (position === null && slap === null) return;
     const painter = new PreviewPainter<ImageBitmap>({
       decode: (frame) => createImageBitmap(new Blob([base64Bytes(frame.png)], { type: 'image/png' })),
       draw: (image) => {
@@ -76,7 +94,9 @@ function usePreview(caseId: string, position: number | null) {
     painterRef.current = painter;
     firstRef.current = true;
     const off = controller.api.on['capture.preview']((event) => {
-      if (event.caseId !== caseId || event.position !== position) return;
+      if (event.caseId !== caseId) return;
+      // A slap's frames carry the slap; one finger's carry only its position.
+      if (slap !== null ? event.slap !== slap : event.slap !== undefined || event.position !== position) return;
       // Phase changes are few; frames are many and never go through React state.
       setPhase((current) => (current === event.phase ? current : event.phase));
       if (event.frame !== null) {
@@ -92,7 +112,7 @@ function usePreview(caseId: string, position: number | null) {
       painter.stop();
       if (painterRef.current === painter) painterRef.current = null;
     };
-  }, [controller, caseId, position]);
+  }, [controller, caseId, position, slap]);
 
   const begin = useCallback(() => {
     painterRef.current?.reset();
@@ -327,17 +347,41 @@ export function FingersStep({ view, onView }: StepProps) {
   const beginPreview = preview.begin;
   const captureRef = useRef<HTMLButtonElement>(null);
   const [autoCapture, setAutoCapture] = useState<number | null>(null);
+  // Slaps (4-4-2) where the reader takes them: the station's default (cases.fingerMode), then the technician's choice.
+  const [configMode, setConfigMode] = useState<'slap' | 'single' | null>(null);
+  const [slapReader, setSlapReader] = useState(false);
+  const [chosenMode, setChosenMode] = useState<'slap' | 'single' | null>(null);
+  const [slap, setSlap] = useState<SlapName | null>(() => nextSlap(view.fingers));
+  const [slapCapturing, setSlapCapturing] = useState(false);
+  const slapMode = slapReader && (chosenMode ?? configMode) === 'slap';
+  const slapPreview = usePreview(view.id, null, slapMode ? slap : null);
+  const beginSlapPreview = slapPreview.begin;
+  const slapCaptureRef = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
     let live = true;
     controller.api.call['cases.services']({}).then(
-      (r) => live && setMaxAttempts(r.maxFingerAttempts),
+      (r) => {
+        if (!live) return;
+        setMaxAttempts(r.maxFingerAttempts);
+        setConfigMode(r.fingerMode);
+      },
+      () => undefined,
+    );
+    const takesSlaps = (d: { kind: string; slaps?: boolean | undefined; approved: boolean; status: string }) => d.kind === 'fingerprint' && d.slaps === true && d.approved && d.status !== 'disconnected' && d.status !== 'error';
+    controller.api.call['devices.list']({}).then(
+      (r) => live && setSlapReader(r.devices.some(takesSlaps)),
       () => undefined,
     );
     return () => {
       live = false;
     };
   }, [controller]);
+
+  // Keep a slap chosen while there is one to take.
+  useEffect(() => {
+    if (slap === null) setSlap(nextSlap(view.fingers));
+  }, [view.fingers, slap]);
 
   // Another window or a restart may have settled the chosen finger: keep a sensible one selected.
   useEffect(() => {
@@ -427,9 +471,47 @@ export function FingersStep({ view, onView }: StepProps) {
     void capture(autoCapture);
   }, [autoCapture, busy, capture]);
 
-  // Space or Enter anywhere on the step (not on another control) captures the chosen finger.
+  const fingerList = useCallback((positions: readonly number[]) => positions.map((p) => t(fingerKey(p))).join(', '), [t]);
+
+  /** One slap: the whole slap less its exceptions, or only its fingers still open (the retry of those that failed). */
+  const captureSlap = useCallback(
+    async (which: SlapName) => {
+      if (busy) return;
+      const request = slapRequest(view.fingers, which);
+      if (request === null) return;
+      setBusy(true);
+      setError(null);
+      beginSlapPreview();
+      setSlapCapturing(true);
+      try {
+        const next = await controller.api.call['cases.captureSlap']({ caseId: view.id, slap: which, ...request });
+        onView(next);
+        const name = t(`capture.slaps.names.${which}`);
+        const mine = next.fingers.filter((f) => slapFingers(which).includes(f.position));
+        const status = slapStatus(next.fingers, which);
+        if (status === 'done') setAnnounce(t('capture.slaps.announce.done', { slap: name }));
+        else if (status === 'decision') setAnnounce(t('capture.slaps.announce.decide', { slap: name, fingers: fingerList(mine.filter((f) => f.state === 'pending').map((f) => f.position)) }));
+        else setAnnounce(t('capture.slaps.announce.retry', { slap: name, fingers: fingerList(mine.filter(isOpen).map((f) => f.position)) }));
+      } catch (e) {
+        setError(e);
+      } finally {
+        setSlapCapturing(false);
+        setBusy(false);
+        slapCaptureRef.current?.focus();
+      }
+    },
+    [busy, beginSlapPreview, controller, fingerList, onView, t, view.fingers, view.id],
+  );
+
+  // Space or Enter anywhere on the step (not on another control) captures the chosen finger (or slap).
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
+      if (slapMode) {
+        if (!isCaptureKey(event) || slap === null || busy || slapRequest(view.fingers, slap) === null) return;
+        event.preventDefault();
+        void captureSlap(slap);
+        return;
+      }
       if (!isCaptureKey(event) || current === null || busy) return;
       const s = slotOf(view, current);
       if (s === undefined || !isOpen(s)) return;
@@ -438,7 +520,7 @@ export function FingersStep({ view, onView }: StepProps) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [capture, current, busy, view]);
+  }, [capture, captureSlap, current, busy, view, slapMode, slap]);
 
   const attemptsText =
     slot === undefined
@@ -449,6 +531,179 @@ export function FingersStep({ view, onView }: StepProps) {
 
   const showOutcome = outcome !== null && outcome.position === current ? outcome.outcome : null;
   const done = settledCount(view.fingers);
+  const tally = fingerTally(view.fingers);
+
+  const switchMode = () => {
+    if (busy) return;
+    setChosenMode(slapMode ? 'single' : 'slap');
+    setError(null);
+    setOutcome(null);
+    if (!slapMode) setSlap(nextSlap(view.fingers));
+  };
+
+  const slapFingerRow = (s: FingerSlotView) => {
+    const display = slotDisplay(s, null);
+    const name = t(fingerKey(s.position));
+    return (
+      <li key={s.position} className={`thumb thumb--${display}`} data-testid="slap-finger" data-finger={s.position} data-state={display} style={{ display: 'flex', gap: '0.75rem', alignItems: 'flex-start', padding: '0.5rem' }}>
+        <div style={{ width: 72, flex: 'none' }}>
+          <FingerImage caseId={view.id} slot={s} label={t('capture.fingers.imageLabel', { finger: name })} />
+        </div>
+        <div style={{ flex: 1, minWidth: 0 }}>
+          <p>
+            <strong>{name}</strong> · {t(`capture.fingers.state.${display}`)}
+            {maxAttempts !== null && s.attempts > 0 ? ` · ${t('capture.slaps.attempts', { attempts: s.attempts, max: maxAttempts })}` : ''}
+          </p>
+          {s.quality !== null && s.state !== 'exception' ? (
+            <QualitySummary quality={s.quality} compact testId={`slap-quality-${s.position}`} />
+          ) : s.state === 'pending' && s.attempts === 0 ? (
+            <p>{t('capture.slaps.notYet')}</p>
+          ) : null}
+          {s.state === 'exception' && s.exception !== null ? (
+            <p data-testid="slap-finger-exception-recorded">
+              {t('capture.fingers.exceptionRecorded', { reason: t(`capture.fingers.exception.reasons.${s.exception.reason}`) })}
+              {s.exception.note !== null ? ` — ${s.exception.note}` : ''}
+            </p>
+          ) : null}
+          {s.state === 'captured' && s.forcedBy !== null ? <p>{t('capture.fingers.forcedBy', { supervisor: s.forcedBy })}</p> : null}
+          {s.state === 'captured' && s.similarTo !== null ? (
+            <Notice tone="warning" title={t('capture.fingers.similar.title')} testId="slap-finger-similar">
+              <p>{t('capture.fingers.similar.text', { other: t(fingerKey(s.similarTo)) })}</p>
+            </Notice>
+          ) : null}
+          {s.needsDecision && s.state === 'pending' ? <p>{t('capture.fingers.decision.text', { finger: name })}</p> : null}
+          <div className="capture__actions">
+            {s.needsDecision && s.state === 'pending' ? (
+              <button type="button" className="button button--primary" onClick={() => setDialog({ kind: 'force', position: s.position })} aria-disabled={busy || undefined} data-testid="slap-finger-force">
+                {t('capture.fingers.force.open')}
+              </button>
+            ) : null}
+            {s.state === 'pending' ? (
+              <button type="button" className="button button--secondary" onClick={() => setDialog({ kind: 'exception', position: s.position })} aria-disabled={busy || undefined} data-testid="slap-finger-exception">
+                {t('capture.fingers.exception.open')}
+              </button>
+            ) : null}
+            {s.state === 'exception' ? (
+              <button type="button" className="button button--secondary" onClick={() => void clear(s.position, false)} aria-disabled={busy || undefined} data-testid="slap-finger-undo">
+                {t('capture.fingers.undoException')}
+              </button>
+            ) : null}
+            {s.state === 'captured' ? (
+              <button type="button" className="button button--secondary" onClick={() => void clear(s.position, false)} aria-disabled={busy || undefined} data-testid="slap-finger-retake">
+                {t('capture.fingers.retake')}
+              </button>
+            ) : null}
+          </div>
+        </div>
+      </li>
+    );
+  };
+
+  const slapPanel = () => {
+    if (slap === null) {
+      return (
+        <Notice tone="success" testId="fingers-all-done">
+          <p>{t('capture.fingers.allDone')}</p>
+        </Notice>
+      );
+    }
+    const name = t(`capture.slaps.names.${slap}`);
+    const status = slapStatus(view.fingers, slap);
+    const request = slapRequest(view.fingers, slap);
+    const mine = slapFingers(slap)
+      .map((p) => slotOf(view, p))
+      .filter((x): x is FingerSlotView => x !== undefined);
+    const failed = mine.filter((x) => isOpen(x) && x.attempts > 0).map((x) => x.position);
+    const following = nextSlap(view.fingers, slap);
+    return (
+      <div className="slap" data-testid="slap-panel" data-slap={slap} data-status={status}>
+        <ol className="capture__actions" aria-label={t('capture.slaps.sequenceLabel')} style={{ listStyle: 'none', padding: 0 }}>
+          {slapSequence.map((x) => {
+            const st = slapStatus(view.fingers, x);
+            return (
+              <li key={x}>
+                <button
+                  type="button"
+                  className={`button ${x === slap ? 'button--primary' : 'button--secondary'}`}
+                  aria-current={x === slap ? 'step' : undefined}
+                  data-slap-step={x}
+                  data-state={st}
+                  onClick={() => {
+                    if (busy) return;
+                    setSlap(x);
+                    setError(null);
+                  }}
+                >
+                  {t(`capture.slaps.names.${x}`)} · {t(`capture.slaps.state.${st}`)}
+                </button>
+              </li>
+            );
+          })}
+        </ol>
+        <h3 className="fingers__finger" data-testid="current-slap">
+          {name}
+        </h3>
+        <p className="fingers__instruction" data-testid="slap-instruction">
+          {slapCapturing && slapPreview.phase !== null && slapPreview.phase !== 'waiting' ? t(phaseKeys[slapPreview.phase]) : t(`capture.slaps.instructions.${slap}`)}
+        </p>
+        {slapCapturing ? (
+          <div className="fingers__preview" aria-busy="true">
+            <canvas
+              ref={slapPreview.canvasRef}
+              className={`preview-canvas${slapPreview.hasFrame ? '' : ' preview-canvas--empty'}`}
+              role="img"
+              aria-label={t('capture.slaps.previewLabel', { slap: name })}
+              data-testid="slap-preview"
+            />
+            {!slapPreview.hasFrame ? <p className="fingers__waiting">{t(phaseKeys[slapPreview.phase ?? 'waiting'])}</p> : null}
+          </div>
+        ) : null}
+        {error !== null && isDeviceProblem(error) ? (
+          <DeviceProblem error={error} kind="fingerprint" onRetry={() => void captureSlap(slap)} retrying={slapCapturing} testId="finger-device-problem" />
+        ) : error !== null ? (
+          <Notice tone="danger" live="alert" testId="fingers-error">
+            <p>{errorText(error)}</p>
+            <p>{t('capture.keptSoFar')}</p>
+          </Notice>
+        ) : null}
+        {failed.length > 0 && !slapCapturing ? (
+          <Notice tone="warning" testId="slap-retry">
+            <p>{t('capture.slaps.retryPrompt', { fingers: fingerList(failed) })}</p>
+          </Notice>
+        ) : null}
+        <h4>{t('capture.slaps.results')}</h4>
+        <ul className="slap__results" data-testid="slap-results" style={{ listStyle: 'none', padding: 0, display: 'grid', gap: '0.5rem' }}>
+          {mine.map(slapFingerRow)}
+        </ul>
+        <div className="capture__actions capture__actions--main">
+          {request !== null ? (
+            <button
+              ref={slapCaptureRef}
+              type="button"
+              className="button button--primary button--large"
+              onClick={() => void captureSlap(slap)}
+              aria-disabled={busy || undefined}
+              aria-keyshortcuts="Space Enter"
+              data-testid="slap-capture"
+              data-positions={request.positions?.join(',') ?? ''}
+            >
+              {slapCapturing
+                ? t('capture.fingers.capturing')
+                : failed.length > 0
+                  ? t('capture.slaps.retryFailed', { fingers: fingerList(request.positions ?? mine.filter(isOpen).map((x) => x.position)) })
+                  : t('capture.slaps.capture', { slap: name })}
+            </button>
+          ) : null}
+          {status === 'done' && following !== null ? (
+            <button type="button" className="button button--primary button--large" onClick={() => setSlap(following)} aria-disabled={busy || undefined} data-testid="slap-next">
+              {t('capture.slaps.next', { slap: t(`capture.slaps.names.${following}`) })}
+            </button>
+          ) : null}
+        </div>
+        {request !== null ? <p className="capture__hint">{t('capture.fingers.keyHint')}</p> : null}
+      </div>
+    );
+  };
 
   return (
     <section className="capture capture--fingers" data-step="fingers" aria-labelledby="fingers-heading">
@@ -465,9 +720,32 @@ export function FingersStep({ view, onView }: StepProps) {
         {announce}
       </div>
 
+      {tally.complete ? (
+        <Notice tone="success" testId="fingers-complete">
+          <p>{t('capture.fingers.complete', { captured: tally.captured, exceptions: tally.exceptions })}</p>
+        </Notice>
+      ) : null}
+
+      {slapReader ? (
+        <div className="capture__actions" data-testid="finger-mode" data-mode={slapMode ? 'slap' : 'single'}>
+          {slapMode ? <p className="capture__hint">{t('capture.slaps.modeHint')}</p> : null}
+          <button type="button" className="button button--secondary" onClick={switchMode} aria-disabled={busy || undefined} data-testid={slapMode ? 'finger-mode-single' : 'finger-mode-slap'}>
+            {slapMode ? t('capture.slaps.switchToSingle') : t('capture.slaps.switchToSlaps')}
+          </button>
+        </div>
+      ) : null}
+
       <div className="fingers">
         <div className="fingers__diagram">
-          <HandDiagram slots={view.fingers} current={current} onSelect={select} />
+          <HandDiagram
+            slots={view.fingers}
+            current={slapMode ? null : current}
+            onSelect={(position) => {
+              if (!slapMode) return select(position);
+              if (!busy) setSlap(slapOf(position));
+            }}
+            highlight={slapMode && slap !== null ? slapFingers(slap) : []}
+          />
           <ul className="fingers__legend" aria-hidden="true">
             {(['current', 'captured', 'exception', 'decision', 'pending'] as const).map((s) => (
               <li key={s}>
@@ -478,6 +756,9 @@ export function FingersStep({ view, onView }: StepProps) {
           </ul>
         </div>
 
+        {slapMode ? (
+          <div className="fingers__panel">{slapPanel()}</div>
+        ) : (
         <div className="fingers__panel" data-testid="finger-panel" data-finger={current ?? undefined}>
           {slot === undefined ? (
             <Notice tone="success" testId="fingers-all-done">
@@ -525,7 +806,9 @@ export function FingersStep({ view, onView }: StepProps) {
 
               {slot.quality !== null && slot.state !== 'exception' && capturing === null ? <QualitySummary quality={slot.quality} testId="finger-quality" /> : null}
 
-              {error !== null ? (
+              {error !== null && isDeviceProblem(error) ? (
+                <DeviceProblem error={error} kind="fingerprint" onRetry={() => void capture(slot.position)} retrying={capturing !== null} testId="finger-device-problem" />
+              ) : error !== null ? (
                 <Notice tone="danger" live="alert" testId="fingers-error">
                   <p>{errorText(error)}</p>
                   <p>{t('capture.keptSoFar')}</p>
@@ -638,6 +921,7 @@ export function FingersStep({ view, onView }: StepProps) {
             </>
           )}
         </div>
+        )}
       </div>
 
       <section className="fingers__strip-section" aria-labelledby="fingers-strip-heading">
@@ -647,7 +931,8 @@ export function FingersStep({ view, onView }: StepProps) {
         <ol className="fingers__strip">
           {fingerSequence.map((position) => {
             const s = slotOf(view, position);
-            return s === undefined ? null : <Thumbnail key={position} caseId={view.id} slot={s} current={current} onSelect={() => select(position)} />;
+            // In slap mode no single finger is "now": the slap panel says which fingers are.
+            return s === undefined ? null : <Thumbnail key={position} caseId={view.id} slot={s} current={slapMode ? null : current} onSelect={() => (slapMode ? undefined : select(position))} />;
           })}
         </ol>
       </section>

@@ -1,7 +1,7 @@
 import type { KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FingerSlotView } from '../../../../../app/contract/cases';
-import { diagram, fingerKey, fingerSequence, fingerShape, palmCentre, slotDisplay, type SlotDisplay } from './fingers';
+import { diagram, fingerKey, fingerSequence, fingerShape, fingertip, palmCentre, slotDisplay, type SlotDisplay } from './fingers';
 
 const stateKeys: Record<SlotDisplay, string> = {
   pending: 'capture.fingers.state.pending',
@@ -17,7 +17,18 @@ const stateKeys: Record<SlotDisplay, string> = {
  * state, with the state also in its accessible name and a mark drawn on it
  * (tick, cross, "!"), so colour is never the only cue.
  */
-export function HandDiagram({ slots, current, onSelect }: { slots: readonly FingerSlotView[]; current: number | null; onSelect: (position: number) => void }) {
+export function HandDiagram({
+  slots,
+  current,
+  onSelect,
+  highlight = [],
+}: {
+  slots: readonly FingerSlotView[];
+  current: number | null;
+  onSelect: (position: number) => void;
+  /** The fingers of the slap being taken: outlined together, each marked as part of it. */
+  highlight?: readonly number[];
+}) {
   const { t } = useTranslation();
   const byPosition = new Map(slots.map((s) => [s.position, s]));
   const key = (position: number) => (event: KeyboardEvent<SVGGElement>) => {
@@ -45,13 +56,14 @@ export function HandDiagram({ slots, current, onSelect }: { slots: readonly Fing
           </text>
         </g>
       ))}
+      {highlight.length > 0 ? <SlapOutline positions={highlight} /> : null}
       {fingerSequence.map((position) => {
         const slot = byPosition.get(position);
         if (slot === undefined) return null;
         const shape = fingerShape(position);
         const state = slotDisplay(slot, current);
         const name = t(fingerKey(position));
-        const selected = position === current;
+        const selected = position === current || highlight.includes(position);
         return (
           <g
             key={position}
@@ -63,6 +75,7 @@ export function HandDiagram({ slots, current, onSelect }: { slots: readonly Fing
             aria-current={selected ? 'step' : undefined}
             data-finger={position}
             data-state={state}
+            data-in-slap={highlight.includes(position) || undefined}
             onClick={() => onSelect(position)}
             onKeyDown={key(position)}
           >
@@ -72,6 +85,39 @@ export function HandDiagram({ slots, current, onSelect }: { slots: readonly Fing
         );
       })}
     </svg>
+  );
+}
+
+/** A dashed outline round the slap's fingers (their bases and tips), so the diagram shows which fingers go down together. */
+function SlapOutline({ positions }: { positions: readonly number[] }) {
+  const points = positions.flatMap((p) => {
+    const shape = fingerShape(p);
+    const tip = fingertip(shape);
+    return [
+      { x: shape.baseX, y: shape.baseY },
+      { x: tip.x, y: tip.y },
+    ];
+  });
+  const margin = 22;
+  const x = Math.min(...points.map((p) => p.x)) - margin;
+  const y = Math.min(...points.map((p) => p.y)) - margin;
+  const width = Math.max(...points.map((p) => p.x)) + margin - x;
+  const height = Math.max(...points.map((p) => p.y)) + margin - y;
+  return (
+    <rect
+      className="hands__slap"
+      x={x}
+      y={y}
+      width={width}
+      height={height}
+      rx={24}
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={3}
+      strokeDasharray="8 6"
+      data-testid="hand-slap-outline"
+      aria-hidden="true"
+    />
   );
 }
 

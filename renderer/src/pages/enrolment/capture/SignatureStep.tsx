@@ -8,6 +8,7 @@ import { useController } from '../../../station/context';
 import type { StepProps } from '../step-props';
 import { QualitySummary } from './QualitySummary';
 import { useCaseImage } from './case-image';
+import { DeviceProblem, isDeviceProblem } from './DeviceProblem';
 import './capture.css';
 
 type PadAction = 'accept' | 'clear' | 'cancel';
@@ -17,6 +18,7 @@ function isCancelled(error: unknown): boolean {
   const code = errorCode(error);
   return code !== null && /cancel/.test(code);
 }
+
 
 function SignatureImage({ caseId, imageRef, label }: { caseId: string; imageRef: string; label: string }) {
   const { image, failed } = useCaseImage(caseId, imageRef);
@@ -94,7 +96,9 @@ export function SignatureStep({ view, onView }: StepProps) {
         {announce}
       </div>
 
-      {error !== null ? (
+      {error !== null && isDeviceProblem(error) ? (
+        <DeviceProblem error={error} kind="signature" onRetry={() => void start()} retrying={running} testId="signature-device-problem" />
+      ) : error !== null ? (
         <Notice tone="danger" live="alert" testId="signature-error">
           <p>{errorText(error)}</p>
           <p>{t('capture.keptSoFar')}</p>

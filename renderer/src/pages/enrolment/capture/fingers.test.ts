@@ -9,12 +9,19 @@ import {
   fingerName,
   fingerSequence,
   fingerShape,
+  fingerTally,
   fingertip,
   instructionKey,
   isOpen,
   nextFinger,
+  nextSlap,
   palmCentre,
   settledCount,
+  slapFingers,
+  slapOf,
+  slapRequest,
+  slapSequence,
+  slapStatus,
   slotDisplay,
 } from './fingers';
 
@@ -166,6 +173,71 @@ describe('hand diagram geometry', () => {
       const a = fingertip(fingerShape(p));
       const b = fingertip(fingerShape(p + 1));
       expect(Math.hypot(a.x - b.x, a.y - b.y)).toBeGreaterThan(Math.max(fingerShape(p).width, fingerShape(p + 1).width));
+    }
+  });
+});
+
+describe('slaps (4-4-2)', () => {
+  const ten = (over: Record<number, Partial<FingerSlotView>> = {}): FingerSlotView[] =>
+    Array.from({ length: 10 }, (_, i) => ({
+      position: i + 1,
+      state: 'pending' as const,
+      attempts: 0,
+      quality: null,
+      image: null,
+      needsDecision: false,
+      forcedBy: null,
+      exception: null,
+      similarTo: null,
+      device: null,
+      capturedAt: null,
+      ...over[i + 1],
+    }));
+  const captured = { state: 'captured' as const, attempts: 1 };
+  const failed = { state: 'pending' as const, attempts: 1 };
+  const missing = { state: 'exception' as const, exception: { reason: 'amputated' as const, note: null } };
+
+  it('goes left four, right four, thumbs; every position is in exactly one slap', () => {
+    expect(slapSequence).toEqual(['left', 'right', 'thumbs']);
+    expect(slapFingers('left')).toEqual([7, 8, 9, 10]);
+    expect(slapFingers('right')).toEqual([2, 3, 4, 5]);
+    expect(slapFingers('thumbs')).toEqual([6, 1]);
+    expect([...slapSequence.flatMap((s) => slapFingers(s))].sort((a, b) => a - b)).toEqual(fingerSequence);
+    for (const p of fingerSequence) expect(slapFingers(slapOf(p))).toContain(p);
+  });
+
+  it('asks for the whole slap first, then only the fingers that failed', () => {
+    expect(slapRequest(ten(), 'left')).toEqual({});
+    // An exception does not make it a partial request: the device is told of the exception.
+    expect(slapRequest(ten({ 9: missing }), 'left')).toEqual({});
+    expect(slapRequest(ten({ 7: captured, 8: failed, 9: captured, 10: captured }), 'left')).toEqual({ positions: [8] });
+    expect(slapRequest(ten({ 7: captured, 8: failed, 9: missing, 10: failed }), 'left')).toEqual({ positions: [8, 10] });
+    // A finger waiting for a decision is not taken again; nothing open → nothing to ask.
+    expect(slapRequest(ten({ 6: captured, 1: { ...failed, attempts: 3, needsDecision: true } }), 'thumbs')).toBeNull();
+  });
+
+  it('says where each slap stands and which one comes next', () => {
+    expect(slapStatus(ten(), 'left')).toBe('todo');
+    const afterLeft = ten({ 7: captured, 8: failed, 9: missing, 10: captured });
+    expect(slapStatus(afterLeft, 'left')).toBe('retry');
+    expect(nextSlap(afterLeft)).toBe('left');
+    expect(nextSlap(afterLeft, 'left')).toBe('right');
+    const leftDone = ten({ 7: captured, 8: captured, 9: missing, 10: captured });
+    expect(slapStatus(leftDone, 'left')).toBe('done');
+    expect(nextSlap(leftDone)).toBe('right');
+    const allButDecision = ten(Object.fromEntries(fingerSequence.map((p) => [p, p === 1 ? { ...failed, attempts: 3, needsDecision: true } : captured])));
+    expect(slapStatus(allButDecision, 'thumbs')).toBe('decision');
+    expect(nextSlap(allButDecision)).toBe('thumbs');
+    const all = ten(Object.fromEntries(fingerSequence.map((p) => [p, p === 9 ? missing : captured])));
+    expect(nextSlap(all)).toBeNull();
+    expect(fingerTally(all)).toEqual({ captured: 9, exceptions: 1, complete: true });
+    expect(fingerTally(afterLeft)).toEqual({ captured: 2, exceptions: 1, complete: false });
+  });
+
+  it('names and instructs each slap (en; the other languages have the same shape by type)', () => {
+    for (const s of slapSequence) {
+      expect(en.capture.slaps.names[s].length).toBeGreaterThan(0);
+      expect(en.capture.slaps.instructions[s].length).toBeGreaterThan(0);
     }
   });
 });

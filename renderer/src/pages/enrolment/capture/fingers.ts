@@ -1,4 +1,4 @@
-import type { FingerSlotView } from '../../../../../app/contract/cases';
+import { slapNames, slapPositions, type FingerSlotView, type SlapName } from '../../../../../app/contract/cases';
 
 /**
  * The finger sequence and the hand diagram's geometry: pure, so that the
@@ -85,6 +85,69 @@ export function attemptOutcome(slot: FingerSlotView): AttemptOutcome {
   if (slot.state === 'captured') return slot.similarTo !== null ? 'similar' : 'advance';
   if (slot.needsDecision) return 'decide';
   return 'retry';
+}
+
+/** How many fingers are captured and how many recorded as missing; complete when none is pending. */
+export function fingerTally(slots: readonly FingerSlotView[]): { captured: number; exceptions: number; complete: boolean } {
+  const captured = slots.filter((s) => s.state === 'captured').length;
+  const exceptions = slots.filter((s) => s.state === 'exception').length;
+  return { captured, exceptions, complete: slots.length > 0 && captured + exceptions === slots.length };
+}
+
+// ---------------------------------------------------------------------------
+// Slaps (4-4-2): the left four, the right four, the two thumbs, in that
+// order (MOSIP's registration client takes them so; deviceSubId 1, 2, 3).
+
+export const slapSequence: readonly SlapName[] = slapNames;
+
+/** The slap's positions, in the slap's order. */
+export function slapFingers(slap: SlapName): readonly number[] {
+  return slapPositions[slap];
+}
+
+/** The slap that holds a finger. */
+export function slapOf(position: number): SlapName {
+  return slapSequence.find((s) => slapPositions[s].includes(position)) ?? 'left';
+}
+
+/**
+ * Where a slap stands: done (every finger captured or missing), decision
+ * (nothing left to try, but a finger waits for force or exception), retry
+ * (some fingers still open after an attempt), todo (not tried yet).
+ */
+export type SlapStatus = 'todo' | 'retry' | 'decision' | 'done';
+
+export function slapStatus(slots: readonly FingerSlotView[], slap: SlapName): SlapStatus {
+  const mine = slots.filter((s) => slapPositions[slap].includes(s.position));
+  const open = mine.filter(isOpen);
+  if (open.length > 0) return mine.some((s) => s.attempts > 0) ? 'retry' : 'todo';
+  return mine.some((s) => s.state === 'pending') ? 'decision' : 'done';
+}
+
+/** The slap to take next: the first (after `after`, wrapping) with fingers to capture; then one waiting for a decision; null when all are done. */
+export function nextSlap(slots: readonly FingerSlotView[], after: SlapName | null = null): SlapName | null {
+  const start = after === null ? 0 : slapSequence.indexOf(after) + 1;
+  for (let i = 0; i < slapSequence.length; i++) {
+    const slap = slapSequence[(start + i) % slapSequence.length] as SlapName;
+    const status = slapStatus(slots, slap);
+    if (status === 'todo' || status === 'retry') return slap;
+  }
+  return slapSequence.find((s) => slapStatus(slots, s) === 'decision') ?? null;
+}
+
+/**
+ * What to ask cases.captureSlap for: null when no finger of the slap is open;
+ * `{}` (the whole slap less its exceptions) when every finger not missing is
+ * open; else `{ positions }`, only the open ones — the retry of the fingers
+ * that failed (the accepted ones and those waiting for a decision are not
+ * taken again).
+ */
+export function slapRequest(slots: readonly FingerSlotView[], slap: SlapName): { positions?: number[] } | null {
+  const mine = slots.filter((s) => slapPositions[slap].includes(s.position));
+  const open = mine.filter(isOpen).map((s) => s.position);
+  if (open.length === 0) return null;
+  const notMissing = mine.filter((s) => s.state !== 'exception');
+  return open.length === notMissing.length ? {} : { positions: open };
 }
 
 // ---------------------------------------------------------------------------

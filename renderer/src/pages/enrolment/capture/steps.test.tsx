@@ -102,6 +102,8 @@ describe('capture steps, first render', () => {
     const html = render(<FingersStep view={caseView({ fingers })} onView={noop} />);
     expect(html).toContain('data-testid="fingers-all-done"');
     expect(html).toContain('10 of 10 fingers done');
+    // The notice says how many were captured and how many are missing, and what to do next.
+    expect(html).toContain('All ten fingers done: 10 captured, 0 missing. Press Next to continue.');
     expect(html).not.toContain('data-testid="finger-capture"');
   });
 
