@@ -116,8 +116,8 @@ page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.tex
 const benchUrl = new URL(shell.url);
 benchUrl.search = '?bench=1';
 
-type Probes = { timeOrigin: number; offset: number; preview: unknown[]; ink: unknown[] };
-let probes: Probes = { timeOrigin: 0, offset: NaN, preview: [], ink: [] };
+type Probes = { timeOrigin: number; offset: number; preview: unknown[]; ink: unknown[]; inkTotal: number; previewTotal: number };
+let probes: Probes = { timeOrigin: 0, offset: NaN, preview: [], ink: [], inkTotal: 0, previewTotal: 0 };
 // Read after the signature step: the queue step at the end signs in again and leaves the page (and its probes).
 const readProbes = async () => {
   // A string, not a function: the bundler renames this file's imported `performance`, which the page does not have.
@@ -128,6 +128,8 @@ const readProbes = async () => {
       offset: performance.timeOrigin + performance.now() - Date.now(),
       preview: w.__balcaoPreviewTimings ? w.__balcaoPreviewTimings.entries() : [],
       ink: w.__balcaoInkTimings ? w.__balcaoInkTimings.entries() : [],
+      inkTotal: w.__balcaoInkTimings ? w.__balcaoInkTimings.total : 0,
+      previewTotal: w.__balcaoPreviewTimings ? w.__balcaoPreviewTimings.total : 0,
     };
   })()`)) as Probes;
 };
@@ -172,6 +174,11 @@ const sortedFps = [...perCaptureFps].sort((a, b) => a - b);
 
 // ── (b) Ink: browser batches split into captures the same way, matched to the host's by (capture, seq).
 const inkSamples = probes.ink as Sample[];
+// A ring buffer that overflowed has lost the first captures: the (capture, seq) numbering would no longer line up.
+if (probes.inkTotal > probes.ink.length || probes.previewTotal > probes.preview.length) {
+  console.error(`the page's probes overflowed (ink ${probes.inkTotal} pushed, ${probes.ink.length} kept; preview ${probes.previewTotal}, ${probes.preview.length}): the figures below are not to be trusted`);
+  process.exitCode = 1;
+}
 const browserBatches: { capture: number; seq: number; painted: number }[] = [];
 let browserCapture = -1;
 let lastSeq = Infinity;

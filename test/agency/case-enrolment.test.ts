@@ -56,17 +56,15 @@ async function rig() {
 
 async function withSignature(api: StationApi, caseId: string, start: () => Promise<CaseView>): Promise<CaseView> {
   const pending = start();
-  // The pad simulator signs; the screen's Accept ends the capture once ink has arrived.
-  const inked = new Promise<void>((resolve) => {
-    const off = api.on['capture.ink']((e) => {
-      if (e.caseId === caseId && e.points.some((p) => p.down)) {
-        off();
-        resolve();
-      }
-    });
+  // The pad simulator signs at the pad's pace (~3 s); the screen's Accept ends the capture once the ink has
+  // stopped for a moment — accepting mid-signature would make a short signature that the quality check refuses.
+  let lastInk = 0;
+  const off = api.on['capture.ink']((e) => {
+    if (e.caseId === caseId && e.points.length > 0) lastInk = Date.now();
   });
-  await Promise.race([inked, new Promise((r) => setTimeout(r, 3000))]);
-  await new Promise((r) => setTimeout(r, 300));
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline && (lastInk === 0 || Date.now() - lastInk < 500)) await new Promise((r) => setTimeout(r, 50));
+  off();
   await api.call['cases.signatureAction']({ caseId, action: 'accept' }).catch(() => undefined);
   return pending;
 }

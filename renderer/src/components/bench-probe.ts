@@ -53,7 +53,8 @@ export class RingBuffer<T> {
 
 export type ProbeName = '__balcaoInkTimings' | '__balcaoPreviewTimings';
 
-export const probeCapacity = 2048;
+/** Room for a whole benchmark run: six pad captures at up to ~250 ink batches a second (4 ms batches) need ~4,000. */
+export const probeCapacity = 16384;
 
 export function benchRequested(search: string): boolean {
   return new URLSearchParams(search).get('bench') === '1';

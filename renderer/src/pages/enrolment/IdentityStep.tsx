@@ -4,6 +4,7 @@ import type { MrzView, VerificationView } from '../../../../app/contract/cases';
 import { formatMoment } from '../../i18n/format';
 import { useController } from '../../station/context';
 import { mrzLinesOf, mrzShapeOk } from './demographics-form';
+import { DeviceProblem, isDeviceProblem } from './capture/DeviceProblem';
 import { ActionError, CaseImage, NextButton, QualityLine, StepFrame, useCaseActions, useLanguage } from './shared';
 import type { StepProps } from './step-props';
 
@@ -177,6 +178,8 @@ export function IdentityStep({ view, onView }: StepProps) {
   const [paper, setPaper] = useState<'td3' | 'id1'>(() => paperFor(mrz));
   const page = pages.at(-1) ?? null;
   const isBusy = busy !== null || undefined;
+  const readMrz = () => void run('readMrz', () => controller.api.call['cases.readMrz']({ caseId }));
+  const scanPage = () => void run('scan', () => controller.api.call['cases.scanIdentityPage']({ caseId, paper }));
 
   return (
     <StepFrame step="identity" intro={t('enrolment.identity.intro')} footer={<NextButton view={view} onView={onView} />}>
@@ -188,7 +191,7 @@ export function IdentityStep({ view, onView }: StepProps) {
           <button
             type="button"
             className={`button ${mrz === null ? 'button--primary' : 'button--secondary'} button--large`}
-            onClick={() => void run('readMrz', () => controller.api.call['cases.readMrz']({ caseId }))}
+            onClick={readMrz}
             aria-disabled={isBusy}
             data-testid="read-mrz"
           >
@@ -200,7 +203,11 @@ export function IdentityStep({ view, onView }: StepProps) {
             {t('enrolment.identity.readingHint')}
           </p>
         ) : null}
-        <ActionError error={errors.readMrz} testId="read-mrz-error" />
+        {errors.readMrz !== undefined && errors.readMrz !== null && isDeviceProblem(errors.readMrz) ? (
+          <DeviceProblem error={errors.readMrz} kind="mrz" onRetry={readMrz} retrying={busy === 'readMrz'} testId="read-mrz-device-problem" />
+        ) : (
+          <ActionError error={errors.readMrz} testId="read-mrz-error" />
+        )}
         {mrz !== null ? <MrzResult mrz={mrz} /> : null}
         <MrzEntry caseId={caseId} onView={onView} />
       </section>
@@ -224,7 +231,7 @@ export function IdentityStep({ view, onView }: StepProps) {
           <button
             type="button"
             className={`button ${mrz !== null && page === null ? 'button--primary' : 'button--secondary'} button--large`}
-            onClick={() => void run('scan', () => controller.api.call['cases.scanIdentityPage']({ caseId, paper }))}
+            onClick={scanPage}
             aria-disabled={isBusy}
             data-testid="scan-identity-page"
           >
@@ -236,7 +243,11 @@ export function IdentityStep({ view, onView }: StepProps) {
             {t('enrolment.identity.scanningHint')}
           </p>
         ) : null}
-        <ActionError error={errors.scan} testId="scan-error" />
+        {errors.scan !== undefined && errors.scan !== null && isDeviceProblem(errors.scan) ? (
+          <DeviceProblem error={errors.scan} kind="scanner" onRetry={scanPage} retrying={busy === 'scan'} testId="scan-device-problem" />
+        ) : (
+          <ActionError error={errors.scan} testId="scan-error" />
+        )}
         {page !== null ? (
           <figure className="page-preview" data-testid="identity-page">
             <CaseImage caseId={caseId} imageRef={page.image} alt={t('enrolment.identity.pageAlt')} className="page-preview__image" />
