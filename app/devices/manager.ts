@@ -55,6 +55,13 @@ export interface DeviceManagerOptions {
   listSerialPorts?: () => Promise<SerialPortInfo[]>;
   /** Run the families' own discovery (HID, SANE, SBI ports); default true. Tests of other things turn it off: `scanimage -L` alone takes seconds. */
   familyDiscovery?: boolean;
+  /**
+   * Simulated devices open only once this settles (`balcao serve`: after the
+   * first screen has rendered). Starting seven simulators — prints to make,
+   * an RSA key, HTTP servers — competes with the sign-in screen for the
+   * machine's cores, and no one captures before signing in.
+   */
+  simulatorsAfter?: Promise<unknown>;
   openSerial?: (path: string, baud: number) => Promise<ByteLink>;
 }
 
@@ -557,6 +564,10 @@ export class DeviceManager {
     if (record.opening !== null) return record.opening;
     const run = async () => {
       const { adapter, address } = record;
+      if (isSimAddress(address) && this.options.simulatorsAfter !== undefined) {
+        await this.options.simulatorsAfter.catch(() => undefined);
+        if (this.closed) return;
+      }
       try {
         const session = await adapter.open(address, {
           ...(record.baud !== undefined ? { baud: record.baud } : {}),

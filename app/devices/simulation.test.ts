@@ -228,3 +228,36 @@ describe('simulator knobs: one poor finger in a slap', () => {
     expect(retry.fingers[0]?.deviceQuality).toBeGreaterThan(80);
   });
 });
+
+describe('simulators held until the first screen (DeviceManagerOptions.simulatorsAfter)', () => {
+  it('opens no simulator while held — not even on the poll — and opens them once released', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'balcao-simulation-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const db = openDatabase({ dataDir: dir });
+    let release!: () => void;
+    const simulatorsAfter = new Promise<void>((resolve) => (release = resolve));
+    const manager = new DeviceManager({
+      config: { simulate: false, list: [{ id: 'mrz', driver: 'desko', address: 'sim:mrz' }], pollIntervalMs: 30 },
+      demo: false,
+      db,
+      audit: new AuditLog(db),
+      log: createLogger('test', memorySink()),
+      bench: new SimulatorBench(),
+      familyDiscovery: false,
+      listSerialPorts: async () => [],
+      simulatorsAfter,
+    });
+    cleanups.push(async () => {
+      await manager.close();
+      db.close();
+    });
+    await manager.start();
+    // Several poll rounds go by: the held simulator is not opened by them either.
+    await sleep(200);
+    expect(manager.get('mrz')).toMatchObject({ status: 'disconnected', lastSeenAt: null });
+    release();
+    await manager.settled();
+    await until(() => manager.get('mrz').status !== 'disconnected', 5000, 'the MRZ reader simulator opening');
+    expect(manager.get('mrz').lastSeenAt).not.toBeNull();
+  });
+});

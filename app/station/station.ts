@@ -58,6 +58,8 @@ export interface OpenStationOptions {
    * seconds `scanimage -L` waits on its network backends.
    */
   discoverHardware?: boolean;
+  /** Simulated devices open once this settles (DeviceManagerOptions.simulatorsAfter); `balcao serve` holds them until the first screen. */
+  simulatorsAfter?: Promise<unknown>;
 }
 
 /**
@@ -67,7 +69,7 @@ export interface OpenStationOptions {
  */
 export async function openStation(
   config: StationConfig,
-  { log, clock = systemClock, outboxWorker = true, keyProtector = null, devices: withDevices = true, discoverHardware = true }: OpenStationOptions,
+  { log, clock = systemClock, outboxWorker = true, keyProtector = null, devices: withDevices = true, discoverHardware = true, simulatorsAfter }: OpenStationOptions,
 ): Promise<Station> {
   const db = openDatabase({ dataDir: config.dataDir });
   let vault: Vault;
@@ -83,7 +85,10 @@ export async function openStation(
   const auth = new AuthService(db, audit, hub, config.auth, clock);
   if (config.demo) await auth.seed(demoAccounts);
   audit.append({ type: 'station.started', actor: null, details: { centreId: config.centreId, stationId: config.stationId, demo: config.demo } });
-  const devices = new DeviceManager({ config: config.devices, demo: config.demo, db, audit, log: log.child('devices'), ...(discoverHardware ? {} : { familyDiscovery: false }) });
+  const devices = new DeviceManager({ config: config.devices, demo: config.demo, db, audit, log: log.child('devices'),
+    ...(discoverHardware ? {} : { familyDiscovery: false }),
+    ...(simulatorsAfter !== undefined ? { simulatorsAfter } : {}),
+  });
   devices.onChange((device) => hub.emit('devices.changed', device));
   try {
     if (withDevices) await devices.start();

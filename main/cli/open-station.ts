@@ -2,7 +2,7 @@ import { ConfigError, loadConfigFile } from '../../app/config/load.js';
 import { demoConfig } from '../../app/config/demo.js';
 import type { StationConfig } from '../../app/config/schema.js';
 import { StorageError } from '../../app/storage/database.js';
-import { openStation, type Station } from '../../app/station/station.js';
+import { openStation, type OpenStationOptions, type Station } from '../../app/station/station.js';
 import { VaultError } from '../../app/vault/index.js';
 import { createLogger, stderrSink } from '../../app/log/logger.js';
 
@@ -37,10 +37,10 @@ export function resolveConfig(source: StationSource): StationConfig {
 }
 
 /** Opens the station core for a command, turning config and storage problems into one clear sentence and an exit code. */
-export async function openStationFor(source: StationSource): Promise<Station> {
+export async function openStationFor(source: StationSource, extra: Pick<OpenStationOptions, 'simulatorsAfter'> = {}): Promise<Station> {
   try {
     const config = resolveConfig(source);
-    return await openStation(config, { log: createLogger('balcao', stderrSink(process.env.BALCAO_LOG === 'debug' ? 'debug' : 'warn')) });
+    return await openStation(config, { log: createLogger('balcao', stderrSink(process.env.BALCAO_LOG === 'debug' ? 'debug' : 'warn')), ...extra });
   } catch (error) {
     if (error instanceof ConfigError) throw new CliError(error.message, exitCodes.config);
     if (error instanceof StorageError) throw new CliError(error.message, exitCodes.storage);

@@ -49,11 +49,18 @@ export async function serve(options: ServeOptions, signal: AbortSignal): Promise
   // The demo profile brings its own agency (simulator) so that an enrolment reaches an ACCEPTED receipt.
   const demoProfile = options.demo === true && options.config === undefined;
   const agencyUrl = demoProfile ? `http://127.0.0.1:${await pickAgencyPort()}/` : undefined;
-  const station = await openStationFor({ ...options, ...(agencyUrl !== undefined ? { agencyUrl } : {}) });
+  // The simulated devices wait for the first screen too (below): the sign-in screen needs the cores more than they do.
+  let releaseSimulators!: () => void;
+  const simulatorsAfter = new Promise<void>((resolve) => (releaseSimulators = resolve));
+  const station = await openStationFor({ ...options, ...(agencyUrl !== undefined ? { agencyUrl } : {}) }, { simulatorsAfter }).catch((error: unknown) => {
+    releaseSimulators();
+    throw error;
+  });
   let shell;
   try {
     shell = await startWebShell({ station, port: options.port, rendererDir: dir });
   } catch (error) {
+    releaseSimulators();
     station.close();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new CliError(`Port ${options.port} on 127.0.0.1 is already in use; choose another with --port.`, exitCodes.usage);
@@ -72,9 +79,11 @@ export async function serve(options: ServeOptions, signal: AbortSignal): Promise
   // its keys (a first run makes an RSA key) take the station's one thread for a few hundred ms, which the sign-in
   // screen would otherwise wait for (the cold-start budget, docs/benchmarks.md). A packet sealed meanwhile waits in
   // the outbox as it would for any agency not answering.
+  const firstScreen = afterFirstScreen(shell.bridge.firstAnswer, signal);
+  void firstScreen.finally(releaseSimulators);
   let agency: Promise<DemoAgency | null> = Promise.resolve(null);
   if (demoProfile) {
-    agency = afterFirstScreen(shell.bridge.firstAnswer, signal).then((go) => (go ? startDemoAgency(station.config) : null)).then(
+    agency = firstScreen.then((go) => (go ? startDemoAgency(station.config) : null)).then(
       (started) => {
         if (started === null) return null;
         process.stderr.write(`Agency simulator (demo): ${started.url}\n`);

@@ -39,6 +39,10 @@ async function rig() {
   const signingKey = path.join(t.dir, 'station-keys', 'station-signing.pem');
   writeFileSync(signingKey, stationKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
   const sim = agency;
+  // Unpaced simulators: the pad signs and the readers answer without the devices' real waits (the bench times those).
+  const savedUnpaced = process.env.BALCAO_SIM_UNPACED;
+  process.env.BALCAO_SIM_UNPACED = '1';
+  const restore = () => (savedUnpaced === undefined ? delete process.env.BALCAO_SIM_UNPACED : (process.env.BALCAO_SIM_UNPACED = savedUnpaced));
   open = await openTempStation({
     simulateDevices: true,
     config: (base) => {
@@ -50,14 +54,14 @@ async function rig() {
         outbox: { ...base.outbox, backoff: { ...base.outbox.backoff, baseMs: 50, capMs: 400 }, receiptPollMs: 50 },
       };
     },
-  });
+  }).finally(restore);
   return { station: open.station, dir: t.dir };
 }
 
 async function withSignature(api: StationApi, caseId: string, start: () => Promise<CaseView>): Promise<CaseView> {
   const pending = start();
-  // The pad simulator signs at the pad's pace (~3 s); the screen's Accept ends the capture once the ink has
-  // stopped for a moment — accepting mid-signature would make a short signature that the quality check refuses.
+  // The pad simulator signs; the screen's Accept ends the capture once the ink has stopped for a moment —
+  // accepting mid-signature (a paced pad takes ~3 s) would make a short signature that the quality check refuses.
   let lastInk = 0;
   const off = api.on['capture.ink']((e) => {
     if (e.caseId === caseId && e.points.length > 0) lastInk = Date.now();

@@ -30,13 +30,18 @@ beforeAll(async () => {
   cleanups.push(t.remove);
   dir = t.dir;
   // The simulated readers give the right index (position 2) a poor first capture: one retry, no hidden control.
-  const saved = process.env.BALCAO_SIM_POOR_FINGERS;
+  // Unpaced simulators (BALCAO_SIM_UNPACED): the flow is the same, without the devices' real waits; the paced flow
+  // is what `npm run bench -- enrolment` times, and enrolment-devices.test.ts keeps the pad paced.
+  const saved = { poor: process.env.BALCAO_SIM_POOR_FINGERS, unpaced: process.env.BALCAO_SIM_UNPACED };
   process.env.BALCAO_SIM_POOR_FINGERS = '2';
+  process.env.BALCAO_SIM_UNPACED = '1';
   try {
     shell = await startShell(['--demo', '--data-dir', path.join(dir, 'data')]);
   } finally {
-    if (saved === undefined) delete process.env.BALCAO_SIM_POOR_FINGERS;
-    else process.env.BALCAO_SIM_POOR_FINGERS = saved;
+    if (saved.poor === undefined) delete process.env.BALCAO_SIM_POOR_FINGERS;
+    else process.env.BALCAO_SIM_POOR_FINGERS = saved.poor;
+    if (saved.unpaced === undefined) delete process.env.BALCAO_SIM_UNPACED;
+    else process.env.BALCAO_SIM_UNPACED = saved.unpaced;
   }
   cleanups.push(() => shell.stop());
 });
