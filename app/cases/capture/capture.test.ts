@@ -1,47 +1,19 @@
 // The capture stage against the in-process simulators, through a real DeviceManager on a real SQLite database.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import sharp from 'sharp';
+import { captureRig } from './capture-rig.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AuditLog } from '../../audit/log.js';
 import { ContractError } from '../../contract/errors.js';
-import { DeviceManager, type DevicesConfig } from '../../devices/manager.js';
-import { SimulatorBench } from '../../devices/simulation.js';
-import { createLogger, memorySink } from '../../log/logger.js';
-import { defaultQualityConfig } from '../../quality/config.js';
-import { openDatabase } from '../../storage/database.js';
+import type { DevicesConfig } from '../../devices/manager.js';
 import { DeviceError } from '../../../drivers/errors.js';
-import { SIMILAR_FINGER_THRESHOLD, captureFinger, fingerSimilarity, readMrz, scanPage, type CaptureDeps, type FingerCaptureOptions } from './index.js';
+import { SIMILAR_FINGER_THRESHOLD, captureFinger, fingerSimilarity, readMrz, scanPage, type FingerCaptureOptions } from './index.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function start(config: Partial<DevicesConfig> = {}): Promise<{ deps: CaptureDeps; manager: DeviceManager; bench: SimulatorBench }> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'balcao-capture-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  const db = openDatabase({ dataDir: dir });
-  const bench = new SimulatorBench();
-  const manager = new DeviceManager({
-    config: { simulate: true, list: [{ id: 'spare-ef01', driver: 'ef01', address: 'sim:ef01-spare' }], pollIntervalMs: 50, ...config },
-    demo: true,
-    db,
-    audit: new AuditLog(db),
-    log: createLogger('test', memorySink()),
-    bench,
-    familyDiscovery: false,
-    listSerialPorts: async () => [],
-  });
-  await manager.start();
-  await manager.settled();
-  cleanups.push(async () => {
-    await manager.close();
-    db.close();
-  });
-  const now = new Date('2026-03-02T10:00:00Z');
-  return { deps: { devices: manager, quality: defaultQualityConfig, now: () => now }, manager, bench };
+function start(config: Partial<DevicesConfig> = {}): ReturnType<typeof captureRig> {
+  return captureRig(cleanups, { list: [{ id: 'spare-ef01', driver: 'ef01', address: 'sim:ef01-spare' }], ...config });
 }
 
 type Preview = Parameters<NonNullable<FingerCaptureOptions['onPreview']>>[0];

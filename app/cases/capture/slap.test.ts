@@ -1,17 +1,9 @@
 // The slap capture (4-4-2) against the in-process SBI simulator, through a real DeviceManager on a real SQLite database.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { captureRig } from './capture-rig.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AuditLog } from '../../audit/log.js';
 import { ContractError } from '../../contract/errors.js';
-import { DeviceManager } from '../../devices/manager.js';
-import { SimulatorBench } from '../../devices/simulation.js';
-import { createLogger, memorySink } from '../../log/logger.js';
-import { defaultQualityConfig } from '../../quality/config.js';
-import { openDatabase } from '../../storage/database.js';
 import { DeviceError } from '../../../drivers/errors.js';
-import { captureSlap, type CaptureDeps, type FingerCaptureOptions } from './index.js';
+import { captureSlap, type FingerCaptureOptions } from './index.js';
 import { slapTargets } from './slap.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -19,29 +11,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function start(): Promise<{ deps: CaptureDeps; manager: DeviceManager; bench: SimulatorBench }> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'balcao-slap-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  const db = openDatabase({ dataDir: dir });
-  const bench = new SimulatorBench();
-  const manager = new DeviceManager({
-    config: { simulate: true, list: [], pollIntervalMs: 50 },
-    demo: true,
-    db,
-    audit: new AuditLog(db),
-    log: createLogger('test', memorySink()),
-    bench,
-    familyDiscovery: false,
-    listSerialPorts: async () => [],
-  });
-  await manager.start();
-  await manager.settled();
-  cleanups.push(async () => {
-    await manager.close();
-    db.close();
-  });
-  const now = new Date('2026-03-02T10:00:00Z');
-  return { deps: { devices: manager, quality: defaultQualityConfig, now: () => now }, manager, bench };
+function start(): ReturnType<typeof captureRig> {
+  return captureRig(cleanups);
 }
 
 type Preview = Parameters<NonNullable<FingerCaptureOptions['onPreview']>>[0];
