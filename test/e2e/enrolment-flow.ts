@@ -127,6 +127,8 @@ export async function runEnrolment(page: Page, options: FlowOptions): Promise<Fl
   check(documentNumber.length > 0, 'the MRZ shows no document number');
   await identity.getByTestId('scan-identity-page').click();
   await identity.locator('[data-testid="identity-page"] img').waitFor({ timeout });
+  // The demo's agency starts after the first screen (balcao serve): a technician asking it this early waits for it.
+  await options.agencyUrl();
   await identity.getByTestId('verify').click();
   await identity.getByTestId('verification').waitFor({ timeout });
   const identityMatch = await identity.getByTestId('verification-identity').getAttribute('data-match');

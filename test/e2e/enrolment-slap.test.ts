@@ -18,7 +18,7 @@ import { demoPassword } from '../../app/station/demo.js';
 import type { CaseView } from '../../app/contract/cases.js';
 import { tempDir } from '../support/temp-station.js';
 import { startShell, type ShellProcess } from '../support/shell-process.js';
-import { chooseLanguage, collectConsoleErrors, connectContract, launchBrowser, shot, signIn, type ContractClient } from './harness.js';
+import { chooseLanguage, collectConsoleErrors, connectContract, launchBrowser, shot, signIn, simulatorsReady, type ContractClient } from './harness.js';
 
 let browser: Browser;
 let shell: ShellProcess;
@@ -81,6 +81,7 @@ describe('enrolment by slaps', () => {
     await page.getByTestId('home').waitFor({ timeout });
     const api = await connectContract(shell.url);
     cleanups.push(() => api.close());
+    await simulatorsReady(api);
     const start = await caseAtFingers(api);
 
     await page.goto(`${new URL(shell.url).origin}/enrolment/${start.id}`);

@@ -54,6 +54,23 @@ export interface ContractClient {
   close(): void;
 }
 
+/**
+ * Waits until every simulated device is ready: `balcao serve` opens them only
+ * after the first screen (DeviceManagerOptions.simulatorsAfter), so a test
+ * that drives the contract straight after sign-in waits for them as a
+ * technician would.
+ */
+export async function simulatorsReady(api: ContractClient, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { devices } = await api.call<{ devices: { id: string; simulated: boolean; status: string }[] }>('devices.list', {});
+    const waiting = devices.filter((d) => d.simulated && d.status !== 'ready');
+    if (devices.length > 0 && waiting.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`Simulated devices not ready after ${timeoutMs} ms: ${waiting.map((d) => `${d.id} ${d.status}`).join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 export async function connectContract(shellUrl: string): Promise<ContractClient> {
   const url = new URL(shellUrl);
   const token = new URLSearchParams(url.hash.slice(1)).get(tokenFragmentKey);
