@@ -11,7 +11,7 @@ const nodeBuiltins = {
   message: 'The renderer runs in a sandboxed page: no Node built-ins.',
 };
 const nativeModules = {
-  group: ['better-sqlite3', 'serialport', '@serialport/*', 'node-hid', 'sharp', 'ws', 'commander'],
+  group: ['better-sqlite3', '@balcao/aes-gcm', 'serialport', '@serialport/*', 'node-hid', 'sharp', 'ws', 'commander'],
   message: 'The renderer reaches the core only through the contract (app/contract).',
 };
 const coreFromRenderer = {
@@ -32,6 +32,11 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       'no-restricted-imports': ['error', { patterns: [electron] }],
     },
+  },
+  {
+    // CommonJS on purpose: the AES-GCM addon's loader and install step (native/aes-gcm) run before any build, as npm loads them.
+    files: ['native/**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     files: ['main/electron/**'],

@@ -30,7 +30,7 @@ const node = {
 };
 
 /** What the CLI loads from node_modules at run time rather than bundling (see the CLI build below). */
-const cliExternal = ['better-sqlite3', 'serialport', '@serialport/*', 'node-hid', 'sharp', '@img/*', 'bufferutil', 'utf-8-validate', 'pdfkit', 'tus-js-client'];
+const cliExternal = ['better-sqlite3', '@balcao/aes-gcm', 'serialport', '@serialport/*', 'node-hid', 'sharp', '@img/*', 'bufferutil', 'utf-8-validate', 'pdfkit', 'tus-js-client'];
 
 if (want('cli')) {
   // Code-split: every `import()` in the CLI (the commands other than serve, and what the station loads only when

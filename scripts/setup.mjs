@@ -78,6 +78,20 @@ if (!sqliteLoads()) {
   }
 }
 
+// The sealer's AES-256-GCM addon (native/aes-gcm: the system OpenSSL, twice node:crypto's speed here). npm ci builds
+// it with its install script; build it again if that did not happen (an npm that skipped the script, a build folder
+// removed). Not fatal: without it packets are sealed with node:crypto, more slowly, and the seal tests say so.
+const aesGcmState = () => {
+  const probe = spawnSync(process.execPath, ['-e', "const a = require('@balcao/aes-gcm'); process.stdout.write(a.available ? 'ok' : a.reason)"], { cwd: root, encoding: 'utf8' });
+  return probe.status === 0 ? probe.stdout : (probe.stderr || 'could not load').split('\n')[0];
+};
+if (aesGcmState() !== 'ok') {
+  say('building the AES-256-GCM addon (native/aes-gcm)…');
+  run('npm', ['rebuild', '@balcao/aes-gcm']);
+  const state = aesGcmState();
+  if (state !== 'ok') say(`the AES-256-GCM addon is not usable (${state}): packets will be sealed with node:crypto, which is slower.`);
+}
+
 // 3. Electron's binary: optional. Without it the station runs in the browser shell and the Electron suite is skipped.
 const electronDir = path.join(root, 'node_modules', 'electron');
 const electronReady = () => existsSync(path.join(electronDir, 'path.txt')) && existsSync(path.join(electronDir, 'dist', readFileSync(path.join(electronDir, 'path.txt'), 'utf8').trim()));

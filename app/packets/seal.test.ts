@@ -230,6 +230,15 @@ describe('sealPacket', () => {
     expect(a.manifest.encryption.iv).not.toBe(b.manifest.encryption.iv);
     expect(a.manifest.encryption.wrappedKey).not.toBe(b.manifest.encryption.wrappedKey);
     expect(Number(b.packetId.slice(10, 15))).toBe((Number(a.packetId.slice(10, 15)) + 1) % 100000);
+    // The second seal wrote its ciphertext into the buffer the first one used (ciphertext-buffer.ts): both still open.
+    for (const p of [a, b]) expect(Object.keys((await openAsAgency(p.file, agencyPrivate, stationPublic)).inner)).toContain('record.json');
+  });
+
+  it('seals two packets at once, each with its own ciphertext buffer, and both open', async () => {
+    const out = path.join(dir, 'together');
+    await sealPacket(input, keys, db, { outDir: out, ...ids }); // leaves a spare buffer for one of the two below
+    const both = await Promise.all([sealPacket(input, keys, db, { outDir: out, ...ids }), sealPacket(input, keys, db, { outDir: out, ...ids })]);
+    for (const p of both) expect(Object.keys((await openAsAgency(p.file, agencyPrivate, stationPublic)).inner)).toContain('record.json');
   });
 
   it('rejects bad input naming the field, before taking a sequence number or writing anything', async () => {
@@ -363,11 +372,12 @@ describe('sealDemoPacket', () => {
 });
 
 describe('encryptPayload', () => {
-  it('gives the same ciphertext and tag whatever the chunk size, equal to one-shot AES-256-GCM over the concatenation; decrypts', async () => {
+  it('gives the same ciphertext and tag with either engine and whatever the chunk size, equal to one-shot AES-256-GCM over the concatenation; decrypts', async () => {
     const { encryptPayload, ENCRYPT_CHUNK_BYTES } = await import('./seal.js');
+    const { aesGcmChoice } = await import('./aes-gcm.js');
     const { createCipheriv, randomBytes } = await import('node:crypto');
-    // Parts like an archive's: small headers between large entries, one entry spanning several chunks.
-    const sizes = [30, 200_000, 46, 5, 1_000, 700_000, 3_000, 70_000, 22];
+    // Parts like an archive's: small headers between large entries, one entry spanning several chunks, an empty one.
+    const sizes = [30, 200_000, 46, 0, 5, 1_000, 700_000, 3_000, 70_000, 22];
     const parts = sizes.map((n, i) => Buffer.alloc(n, i + 1).map((b, j) => (b * 31 + j) & 0xff));
     const whole = Buffer.concat(parts);
     const key = randomBytes(32);
@@ -376,15 +386,22 @@ describe('encryptPayload', () => {
     const one = createCipheriv('aes-256-gcm', key, iv, { authTagLength: 16 }).setAAD(aad);
     const expected = Buffer.concat([one.update(whole), one.final()]);
     const expectedTag = one.getAuthTag();
-    for (const chunk of [4096, 16 * 1024, ENCRYPT_CHUNK_BYTES, 256 * 1024, 1 << 20]) {
-      const out = encryptPayload(parts, key, iv, aad, chunk);
+    const runs = [
+      ...[4096, 16 * 1024, ENCRYPT_CHUNK_BYTES, 256 * 1024, 1 << 20].map((chunkBytes) => ({ engine: 'node' as const, chunkBytes })),
+      { engine: 'openssl' as const },
+    ];
+    for (const options of runs) {
+      const out = encryptPayload(parts, key, iv, aad, options);
+      expect(out.engine).toBe(options.engine);
       expect(out.size).toBe(whole.length);
       expect(Buffer.concat(out.ciphertext).equals(expected)).toBe(true);
       expect(out.tag.equals(expectedTag)).toBe(true);
     }
+    // The default is the addon (setup builds it; aes-gcm.test.ts says why if it is missing).
+    expect(encryptPayload(parts, key, iv, aad).engine).toBe(aesGcmChoice().engine);
     const d = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: 16 }).setAAD(aad);
     d.setAuthTag(expectedTag);
     expect(Buffer.concat([d.update(expected), d.final()]).equals(whole)).toBe(true);
-    expect(() => encryptPayload(parts, key, iv, aad, 100)).toThrow(RangeError);
+    expect(() => encryptPayload(parts, key, iv, aad, { engine: 'node', chunkBytes: 100 })).toThrow(RangeError);
   });
 });

@@ -20,6 +20,8 @@ import { keyId } from './key-id.js';
 import { nextPacketId, sealedAtString } from './packet-id.js';
 import { PacketManifest, RECORD_SCHEMA_VERSION, documentMediaTypes, parsePacketInput, type PacketInput, type PacketProcess, type ParsedPacketInput } from './schema.js';
 import { writeFileAtomic } from './atomic.js';
+import { aesGcmChoice, nativeEncryptor, nativeUnavailableReason, type AesGcmEngine } from './aes-gcm.js';
+import { releaseCiphertextBuffer, takeCiphertextBuffer } from './ciphertext-buffer.js';
 import { zipParts } from './zip.js';
 import { captureTimeFromDate, encodeFingerImageRecord, FingerCompression, FingerScaleUnits } from '../../drivers/records/iso19794-4.js';
 import { encodeSignatureTimeSeries, penSamplesToTimeSeries } from '../../drivers/records/iso19794-7.js';
@@ -209,35 +211,65 @@ export async function buildInnerArchive(input: ParsedPacketInput, meta: { packet
 }
 
 /**
- * Plaintext per cipher.update call. node:crypto's update() allocates its output
- * for every call (input + 1 byte, then a zero-filled exact-size copy, since GCM
- * outputs exactly its input), so each call costs fresh memory beside the AES
- * itself. 64 KiB pieces keep those allocations below glibc's mmap threshold
- * (128 KiB), where freed memory is reused instead of mapped and faulted in anew,
- * and keep the scratch copy in the L2 cache. Measured on the bench archive with
- * the previous call's buffers collected first: one update per part (up to
- * 0.9 MB) 660–1000 MB/s, 64 KiB pieces 940–1280 MB/s; back to back the two were
- * within noise; 16–32 KiB pieces were slower (per-call overhead).
+ * Plaintext per cipher.update call on the node:crypto path. node:crypto's update()
+ * allocates its output for every call (input + 1 byte, then a zero-filled
+ * exact-size copy, since GCM outputs exactly its input), so each call costs fresh
+ * memory beside the AES itself. 64 KiB pieces keep those allocations below glibc's
+ * mmap threshold (128 KiB), where freed memory is reused instead of mapped and
+ * faulted in anew, and keep the scratch copy in the L2 cache. Measured on the
+ * bench archive with the previous call's buffers collected first: one update per
+ * part (up to 0.9 MB) 660–1000 MB/s, 64 KiB pieces 940–1280 MB/s; back to back
+ * the two were within noise; 16–32 KiB pieces were slower (per-call overhead).
+ * The OpenSSL addon needs no chunking: it writes each part straight into one
+ * ciphertext buffer.
  */
 export const ENCRYPT_CHUNK_BYTES = 64 * 1024;
-/** Parts shorter than this (ZIP headers, small JSON) are gathered into one update instead of one call each. */
+/** Parts shorter than this (ZIP headers, small JSON) are gathered into one update instead of one call each (node:crypto path). */
 const SMALL_PART_BYTES = 4096;
 
+export interface EncryptOptions {
+  /** Which AES-GCM (app/packets/aes-gcm.ts); by default the addon where it loads, else node:crypto. */
+  engine?: AesGcmEngine;
+  /** OpenSSL path only: where to write the ciphertext if it is big enough (app/packets/ciphertext-buffer.ts); else a fresh buffer. */
+  output?: Buffer;
+  /** node:crypto path only: plaintext per update call; only bench/seal.bench.ts passes another size (to compare them). The ciphertext does not depend on it. */
+  chunkBytes?: number;
+}
+
 /**
- * AES-256-GCM with AAD over the parts in order, fed to the cipher in
- * ENCRYPT_CHUNK_BYTES pieces; returns the ciphertext pieces (their
- * concatenation is the ciphertext, as long as the clear parts together; no
- * tag) and the tag. The sealer's only encryption path; the benchmark measures
- * this function.
+ * AES-256-GCM with AAD over the parts in order; returns the ciphertext pieces
+ * (their concatenation is the ciphertext, as long as the clear parts together;
+ * no tag), the tag and the engine that did it. The sealer's only encryption
+ * path; the benchmark measures this function.
  */
 export function encryptPayload(
   clear: readonly Uint8Array[],
   key: Uint8Array,
   iv: Uint8Array,
   aad: Uint8Array,
-  /** Plaintext per update call; only bench/seal.bench.ts passes another size (to compare them). The ciphertext does not depend on it. */
-  chunkBytes = ENCRYPT_CHUNK_BYTES,
-): { ciphertext: Buffer[]; size: number; tag: Buffer } {
+  options: EncryptOptions = {},
+): { ciphertext: Buffer[]; size: number; tag: Buffer; engine: AesGcmEngine } {
+  const engine = options.engine ?? aesGcmChoice().engine;
+  if (engine === 'openssl') {
+    const Encryptor = nativeEncryptor();
+    if (Encryptor === null) throw new Error(`The OpenSSL AES-GCM addon is not available: ${nativeUnavailableReason() ?? 'unknown reason'}.`);
+    let size = 0;
+    for (const part of clear) size += part.length;
+    const out = options.output !== undefined && options.output.length >= size ? options.output.subarray(0, size) : Buffer.allocUnsafeSlow(size);
+    const encryptor = new Encryptor(key, iv, aad);
+    let at = 0;
+    try {
+      for (const part of clear) at += encryptor.update(part, out, at);
+    } catch (error) {
+      encryptor.free();
+      throw error;
+    }
+    return { ciphertext: [out], size, tag: encryptor.final(), engine };
+  }
+  return { ...encryptWithNodeCrypto(clear, key, iv, aad, options.chunkBytes ?? ENCRYPT_CHUNK_BYTES), engine };
+}
+
+function encryptWithNodeCrypto(clear: readonly Uint8Array[], key: Uint8Array, iv: Uint8Array, aad: Uint8Array, chunkBytes: number): { ciphertext: Buffer[]; size: number; tag: Buffer } {
   if (!Number.isInteger(chunkBytes) || chunkBytes < SMALL_PART_BYTES) throw new RangeError(`chunkBytes must be an integer ≥ ${SMALL_PART_BYTES}, got ${chunkBytes}.`);
   const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(aad);
@@ -302,58 +334,65 @@ export async function sealPacket(input: PacketInput, keys: SealKeys, db: Db, opt
   options.onStep?.('innerArchive', performance.now() - innerStart, inner.size);
   const key = randomBytes(KEY_BYTES);
   const iv = randomBytes(IV_BYTES);
-  let payload: { ciphertext: Buffer[]; size: number; tag: Buffer };
-  let wrappedKey: Buffer;
+  // The ciphertext's buffer is reused from seal to seal (ciphertext-buffer.ts); given back once the file is written and hashed.
+  let output: Buffer | undefined;
   try {
-    const encryptStart = performance.now();
-    payload = encryptPayload(inner.parts, key, iv, Buffer.from(packetId, 'ascii'));
-    options.onStep?.('encrypt', performance.now() - encryptStart, inner.size);
-    // RSA-OAEP with SHA-256; Node uses the OAEP hash for MGF1 too, so this is RSA-OAEP-256 as RFC 7518 §4.3 defines it.
-    wrappedKey = publicEncrypt({ key: keys.agencyEncryptionKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, key);
+    let payload: { ciphertext: Buffer[]; size: number; tag: Buffer };
+    let wrappedKey: Buffer;
+    try {
+      output = takeCiphertextBuffer(inner.size);
+      const encryptStart = performance.now();
+      payload = encryptPayload(inner.parts, key, iv, Buffer.from(packetId, 'ascii'), { output });
+      options.onStep?.('encrypt', performance.now() - encryptStart, inner.size);
+      // RSA-OAEP with SHA-256; Node uses the OAEP hash for MGF1 too, so this is RSA-OAEP-256 as RFC 7518 §4.3 defines it.
+      wrappedKey = publicEncrypt({ key: keys.agencyEncryptionKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, key);
+    } finally {
+      // No key and no clear copy outlive this call: wipe the content key and every clear buffer the sealer made.
+      key.fill(0);
+      for (const b of inner.owned) b.fill(0);
+    }
+    const payloadHash = createHash('sha256');
+    for (const c of payload.ciphertext) payloadHash.update(c);
+    const tag = payload.tag;
+
+    const manifest: PacketManifest = {
+      format: PACKET_FORMAT,
+      packetId,
+      process: packetProcess,
+      centreId: options.centreId,
+      stationId: options.stationId,
+      sealedAt: sealedAtString(now),
+      encryption: {
+        alg: 'RSA-OAEP-256',
+        enc: 'A256GCM',
+        kid: keyId(keys.agencyEncryptionKey),
+        wrappedKey: b64url(wrappedKey),
+        iv: b64url(iv),
+        tag: b64url(tag),
+      },
+      payload: { size: payload.size, sha256: payloadHash.digest('hex') },
+    };
+    PacketManifest.parse(manifest);
+    const manifestBytes = json(manifest);
+    const sig = utf8(signDetachedEs256(manifestBytes, keys.stationSigningKey, keyId(keys.stationSigningKey)));
+
+    // Stored entries (method 0), in the spec's order.
+    const outer = zipParts(
+      [
+        { name: OUTER_ENTRIES[0], data: manifestBytes, method: 0 },
+        { name: OUTER_ENTRIES[1], data: payload.ciphertext, method: 0 },
+        { name: OUTER_ENTRIES[2], data: sig, method: 0 },
+      ],
+      now,
+    );
+    const file = path.join(outDir, `${packetId}.zip`);
+    await writeFileAtomic(file, outer.parts);
+    // A second SHA-256 pass over the ciphertext is unavoidable: the file's hash covers manifest.json, which holds payload.sha256.
+    const fileHash = createHash('sha256');
+    for (const p of outer.parts) fileHash.update(p);
+    const sha256 = fileHash.digest('hex');
+    return { packetId, file, size: outer.size, sha256, manifest };
   } finally {
-    // No key and no clear copy outlive this call: wipe the content key and every clear buffer the sealer made.
-    key.fill(0);
-    for (const b of inner.owned) b.fill(0);
+    if (output !== undefined) releaseCiphertextBuffer(output);
   }
-  const payloadHash = createHash('sha256');
-  for (const c of payload.ciphertext) payloadHash.update(c);
-  const tag = payload.tag;
-
-  const manifest: PacketManifest = {
-    format: PACKET_FORMAT,
-    packetId,
-    process: packetProcess,
-    centreId: options.centreId,
-    stationId: options.stationId,
-    sealedAt: sealedAtString(now),
-    encryption: {
-      alg: 'RSA-OAEP-256',
-      enc: 'A256GCM',
-      kid: keyId(keys.agencyEncryptionKey),
-      wrappedKey: b64url(wrappedKey),
-      iv: b64url(iv),
-      tag: b64url(tag),
-    },
-    payload: { size: payload.size, sha256: payloadHash.digest('hex') },
-  };
-  PacketManifest.parse(manifest);
-  const manifestBytes = json(manifest);
-  const sig = utf8(signDetachedEs256(manifestBytes, keys.stationSigningKey, keyId(keys.stationSigningKey)));
-
-  // Stored entries (method 0), in the spec's order.
-  const outer = zipParts(
-    [
-      { name: OUTER_ENTRIES[0], data: manifestBytes, method: 0 },
-      { name: OUTER_ENTRIES[1], data: payload.ciphertext, method: 0 },
-      { name: OUTER_ENTRIES[2], data: sig, method: 0 },
-    ],
-    now,
-  );
-  const file = path.join(outDir, `${packetId}.zip`);
-  await writeFileAtomic(file, outer.parts);
-  // A second SHA-256 pass over the ciphertext is unavoidable: the file's hash covers manifest.json, which holds payload.sha256.
-  const fileHash = createHash('sha256');
-  for (const p of outer.parts) fileHash.update(p);
-  const sha256 = fileHash.digest('hex');
-  return { packetId, file, size: outer.size, sha256, manifest };
 }

@@ -53,6 +53,7 @@ describe('electron-builder.yml', () => {
     expect(config.asarUnpack).toEqual(
       expect.arrayContaining([
         '**/node_modules/better-sqlite3/**',
+        '**/node_modules/@balcao/aes-gcm/**',
         '**/node_modules/serialport/**',
         '**/node_modules/@serialport/**',
         '**/node_modules/node-hid/**',
