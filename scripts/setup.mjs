@@ -17,8 +17,9 @@ const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'igno
 // 1. System packages: Chromium (UI tests, browser shell), socat (pseudo-terminal pairs for serial
 //    simulators), sane-utils (scanimage and SANE's test backend), libusb (node-hid), fonts that cover
 //    Latin, Cyrillic and Arabic for the UI's languages and the receipt PDF, poppler-utils (pdftotext reads
-//    receipt PDFs back in tests, a reader independent of the one that wrote them).
-const systemPackages = ['chromium', 'socat', 'sane-utils', 'libusb-1.0-0', 'fonts-dejavu-core', 'poppler-utils'];
+//    receipt PDFs back in tests, a reader independent of the one that wrote them), openssl (the system
+//    libcrypto.so.3 the sealer's AES-GCM addon opens; its command checks packets in tests and the benchmark).
+const systemPackages = ['chromium', 'socat', 'sane-utils', 'libusb-1.0-0', 'fonts-dejavu-core', 'poppler-utils', 'openssl'];
 if (has('dpkg-query')) {
   const missing = systemPackages.filter((pkg) => {
     const q = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
