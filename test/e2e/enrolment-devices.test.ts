@@ -3,6 +3,12 @@
  * 10): `balcao serve --demo` runs as its own process with the simulator
  * knobs in its environment (docs/enrolment.md, "With the simulators"), so
  * nothing in the UI is hidden or faked:
+ *   (d) the signature pad is not approved (an administrator withdrew the
+ *       station's approval before the applicant came): signing the consent
+ *       names the pad and says an administrator must approve it; the
+ *       administrator signs in at the desk (the operator's session gives
+ *       way), approves it on the contract and signs out; the operator signs
+ *       in again and is back at the consent with everything kept;
  *   (b) the signature pad is busy (a test capture started from another
  *       connection) when consent is to be signed: the screen names the pad,
  *       says it is busy and what to do, shows its state change, and Try again
@@ -29,7 +35,7 @@ import type { DeviceView } from '../../app/contract/channels.js';
 import { demoPassword } from '../../app/station/demo.js';
 import { tempDir } from '../support/temp-station.js';
 import { startShell, type ShellProcess } from '../support/shell-process.js';
-import { collectConsoleErrors, connectContract, launchBrowser, shot, type ContractClient } from './harness.js';
+import { collectConsoleErrors, connectContract, launchBrowser, shot, signIn, simulatorsReady, type ContractClient } from './harness.js';
 import { agencyUrlFrom, runEnrolment } from './enrolment-flow.js';
 
 const BACK_MS = 2500;
@@ -72,7 +78,7 @@ afterAll(async () => {
 const timeout = 20_000;
 
 describe('device problems in the enrolment', () => {
-  it('shows a busy pad, a pad unplugged mid-signature and a scanner unplugged mid-page clearly, loses nothing, and goes on after Try again', async () => {
+  it('shows a pad not approved, a busy pad, a pad unplugged mid-signature and a scanner unplugged mid-page clearly, loses nothing, and goes on (approval, Try again)', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
     cleanups.push(() => context.close());
     const page: Page = await context.newPage();
@@ -93,6 +99,15 @@ describe('device problems in the enrolment', () => {
       return { message, status, text: (await box.textContent()) ?? '' };
     };
 
+    // (d) Before the applicant comes: the page's first screen starts the simulators; an administrator withdraws the
+    // station's approval of the pad (as after swapping it for one not yet checked) and signs out.
+    await page.goto(shell.url);
+    await page.getByTestId('login-form').waitFor({ timeout });
+    await contract.call('auth.login', { username: 'admin', password: demoPassword });
+    await simulatorsReady(contract);
+    expect((await contract.call<DeviceView>('devices.revoke', { id: 'sim-stu', password: demoPassword })).status).toBe('not_approved');
+    await contract.call('auth.logout', {});
+
     const result = await runEnrolment(page, {
       url: shell.url,
       agencyUrl: () => agencyUrlFrom(shell.stderr),
@@ -101,8 +116,34 @@ describe('device problems in the enrolment', () => {
       until: 'review',
       shot: (name) => shot(page, name.replace(/^enrolment-/, 'devices-')),
 
-      // (b) The pad busy with a test capture from elsewhere when the applicant is to sign the consent.
       signConsent: async (consent) => {
+        // (d) The pad is not approved: nothing is captured from it, and the screen says who can change that.
+        await consent.getByTestId('consent-sign').click();
+        const refused = consent.getByTestId('consent-device-problem');
+        const notApproved = await problem(refused, 'consent-device-problem');
+        seen.notApproved = notApproved.message;
+        expect(notApproved.message).toMatch(/signature pad \([^)]*STU-540\) is not approved at this station, so nothing is captured from it\. Ask an administrator to approve it on the Devices screen, then try again/);
+        expect(await notApproved.status.getAttribute('data-status')).toBe('not_approved');
+        expect(notApproved.text).toContain('Everything captured so far in this case is kept.');
+        await shot(page, 'devices-00-consent-pad-not-approved');
+        const before = await caseView();
+        expect(before.consent).toBeNull();
+        // The administrator comes to the desk, signs in (the operator's session gives way), approves the pad, signs out.
+        await contract.call('auth.login', { username: 'admin', password: demoPassword });
+        expect((await contract.call<DeviceView>('devices.approve', { id: 'sim-stu', password: demoPassword })).status).toBe('ready');
+        await contract.call('auth.logout', {});
+        // The operator signs in again and is taken back to the case, at the consent, with nothing lost.
+        await signIn(page, 'ana', demoPassword);
+        await page.locator(`[data-testid="case-page"][data-case-id="${before.id}"][data-current-step="consent"]`).waitFor({ timeout });
+        for (const step of ['identity', 'demographics']) {
+          expect(await page.locator(`[data-stepper-step="${step}"]`).getAttribute('data-step-state'), step).toBe('done');
+        }
+        const after = await caseView();
+        expect(after.identity).toEqual(before.identity);
+        expect(after.demographics).toEqual(before.demographics);
+        expect(after.completed).toEqual(before.completed);
+
+        // (b) The pad busy with a test capture from elsewhere when the applicant is to sign the consent.
         const busy = contract.event<DeviceView>('devices.changed', (d) => d.id === 'sim-stu' && d.status === 'busy');
         const testCapture = contract.call('devices.testCapture', { id: 'sim-stu' });
         await busy;
@@ -182,7 +223,7 @@ describe('device problems in the enrolment', () => {
     });
 
     console.log(`enrolment with device problems: ${(result.totalMs / 1000).toFixed(1)} s — ${result.steps.map((s) => `${s.step} ${(s.ms / 1000).toFixed(1)} s`).join(', ')}`);
-    expect(Object.keys(seen).sort()).toEqual(['busy', 'scanner', 'unplugged']);
+    expect(Object.keys(seen).sort()).toEqual(['busy', 'notApproved', 'scanner', 'unplugged']);
     expect(result.steps.map((s) => s.step)).toEqual(['login', 'start', 'identity', 'demographics', 'consent', 'fingers', 'signature', 'documents', 'review']);
     // Review has everything (runEnrolment checked each step complete there and the approval); the case agrees.
     const final = await caseView();
