@@ -16,6 +16,7 @@ import {
   UNPLUG_BACK_MS,
   UNPLUG_ENV,
   benchOptionsFromEnv,
+  SCARRED_FINGERS_ENV,
   parseUnpaced,
   parseUnplug,
   type SimulatorBenchOptions,
@@ -91,12 +92,13 @@ describe('simulator knobs: parsing', () => {
   it('reads BALCAO_SIM_UNPACED as a yes/no switch and builds the bench options from the environment', () => {
     expect(['1', 'true', 'YES', 'on'].map(parseUnpaced)).toEqual([true, true, true, true]);
     expect(['0', '', 'no', undefined].map(parseUnpaced)).toEqual([false, false, false, false]);
-    expect(benchOptionsFromEnv({ [POOR_FINGERS_ENV]: '2', [UNPLUG_ENV]: 'sim-stu:2:100', [UNPACED_ENV]: '1' })).toEqual({
+    expect(benchOptionsFromEnv({ [POOR_FINGERS_ENV]: '2', [SCARRED_FINGERS_ENV]: '7, 9', [UNPLUG_ENV]: 'sim-stu:2:100', [UNPACED_ENV]: '1' })).toEqual({
       poorFirstCapture: [2],
+      alwaysPoor: [7, 9],
       unplug: [{ address: 'sim:stu', capture: 2, backMs: 100 }],
       unpaced: true,
     });
-    expect(benchOptionsFromEnv({})).toEqual({ poorFirstCapture: [], unplug: [], unpaced: false });
+    expect(benchOptionsFromEnv({})).toEqual({ poorFirstCapture: [], alwaysPoor: [], unplug: [], unpaced: false });
     expect(new SimulatorBench(benchOptionsFromEnv({ [UNPACED_ENV]: '1' })).unpaced).toBe(true);
   });
 });
@@ -226,6 +228,18 @@ describe('simulator knobs: one poor finger in a slap', () => {
     const retry = await manager.captureSlap('sbi', { slap: 'left', positions: [8] });
     expect(retry.fingers.map((f) => f.position)).toEqual([8]);
     expect(retry.fingers[0]?.deviceQuality).toBeGreaterThan(80);
+  });
+
+  it('makes every capture of a scarred finger poor (BALCAO_SIM_SCARRED_FINGERS), alone or in its slap, and no other', async () => {
+    const { manager } = await station({ alwaysPoor: [7], unpaced: true }, { sbi: 'sbi' });
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const slap = await manager.captureSlap('sbi', { slap: 'left' });
+      const scores = Object.fromEntries(slap.fingers.map((f) => [f.position, f.deviceQuality]));
+      expect(scores[7], `attempt ${attempt}`).toBeLessThan(50);
+      for (const mate of [8, 9, 10]) expect(scores[mate], `attempt ${attempt}, finger ${mate}`).toBeGreaterThan(80);
+      const alone = await manager.captureSlap('sbi', { slap: 'left', positions: [7] });
+      expect(alone.fingers[0]?.deviceQuality, `attempt ${attempt}, alone`).toBeLessThan(50);
+    }
   });
 });
 

@@ -69,6 +69,15 @@ export const POOR_SIMULATED_FINGER: FingerprintQuality = 'smudged';
  */
 export const POOR_FINGERS_ENV = 'BALCAO_SIM_POOR_FINGERS';
 
+/**
+ * The environment variable that makes every capture of the listed finger
+ * positions poor on every simulated reader (`BALCAO_SIM_SCARRED_FINGERS=7`):
+ * a scarred or worn finger that never gives a good print, so the operator runs
+ * out of retries and ends with a supervisor's force-capture or an exception.
+ * Same syntax as POOR_FINGERS_ENV.
+ */
+export const SCARRED_FINGERS_ENV = 'BALCAO_SIM_SCARRED_FINGERS';
+
 /** Positions 1–10 from the variable's value; anything else is ignored. */
 export function parsePoorFingers(value: string | undefined): number[] {
   if (value === undefined) return [];
@@ -270,6 +279,8 @@ interface Slot {
 export interface SimulatorBenchOptions {
   /** Finger positions whose first capture on each simulated reader comes out poor (POOR_FINGERS_ENV). */
   poorFirstCapture?: readonly number[];
+  /** Finger positions whose every capture comes out poor (SCARRED_FINGERS_ENV). */
+  alwaysPoor?: readonly number[];
   /** Captures that lose their cable halfway (UNPLUG_ENV). */
   unplug?: readonly UnplugPlan[];
   /** Every simulator as fast as it can (UNPACED_ENV). */
@@ -278,13 +289,14 @@ export interface SimulatorBenchOptions {
 
 /** The bench's options from the environment: what `balcao serve` (through the device manager) runs with. */
 export function benchOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): SimulatorBenchOptions {
-  return { poorFirstCapture: parsePoorFingers(env[POOR_FINGERS_ENV]), unplug: parseUnplug(env[UNPLUG_ENV]), unpaced: parseUnpaced(env[UNPACED_ENV]) };
+  return { poorFirstCapture: parsePoorFingers(env[POOR_FINGERS_ENV]), alwaysPoor: parsePoorFingers(env[SCARRED_FINGERS_ENV]), unplug: parseUnplug(env[UNPLUG_ENV]), unpaced: parseUnpaced(env[UNPACED_ENV]) };
 }
 
 export class SimulatorBench {
   private readonly slots = new Map<string, Slot>();
   private closed = false;
   private readonly poorFirst: ReadonlySet<number>;
+  private readonly alwaysPoor: ReadonlySet<number>;
   private readonly unplugPlans: readonly UnplugPlan[];
   private readonly settings: Settings;
   /** Re-plug timers (UNPLUG_ENV), cleared by close(). */
@@ -292,6 +304,7 @@ export class SimulatorBench {
 
   constructor(options: SimulatorBenchOptions = {}) {
     this.poorFirst = new Set(options.poorFirstCapture ?? []);
+    this.alwaysPoor = new Set(options.alwaysPoor ?? []);
     this.unplugPlans = options.unplug ?? [];
     this.settings = { unpaced: options.unpaced ?? false };
   }
@@ -395,11 +408,13 @@ export class SimulatorBench {
         quality = slot.next === 'poor' ? POOR_SIMULATED_FINGER : 'good';
         slot.next = null;
       } else if (what.positions !== undefined && what.positions.length > 0) {
-        // A slap: only the listed fingers' first captures are poor; their slap-mates stay good.
-        const poor = what.positions.filter((p) => this.poorFirst.has(p) && !slot.poorDone.has(p));
+        // A slap: only the listed fingers' first captures (and the scarred ones' every capture) are poor; their slap-mates stay good.
+        const poor = what.positions.filter((p) => this.alwaysPoor.has(p) || (this.poorFirst.has(p) && !slot.poorDone.has(p)));
         for (const p of poor) slot.poorDone.add(p);
         slot.current?.simulator.present?.({ ...what, quality, cut: plan !== undefined, poorPositions: poor });
         return;
+      } else if (what.position !== undefined && this.alwaysPoor.has(what.position)) {
+        quality = POOR_SIMULATED_FINGER;
       } else if (what.position !== undefined && this.poorFirst.has(what.position) && !slot.poorDone.has(what.position)) {
         slot.poorDone.add(what.position);
         quality = POOR_SIMULATED_FINGER;

@@ -23,7 +23,12 @@
  *       second supporting document (sim-escl:3 — after the identity page and
  *       the first document): the first document's page stays; once the
  *       scanner is back, Try again scans it.
- * The case then reaches review with every step complete and is approved.
+ *   (e) a scarred finger (BALCAO_SIM_SCARRED_FINGERS) fails every attempt:
+ *       once the retries are used, the screen offers a force-capture with a
+ *       supervisor's credentials; the dialog asks for each missing field,
+ *       refuses a wrong password (emptying it), and accepts rui's.
+ * The case then reaches review with every step complete, the force-capture
+ * among the reasons for approval, and is approved.
  * All simulators unpaced (BALCAO_SIM_UNPACED=1) to keep the run short.
  * Screenshots: test-results/screenshots/devices-*.png.
  */
@@ -39,8 +44,11 @@ import { collectConsoleErrors, connectContract, launchBrowser, shot, signIn, sim
 import { agencyUrlFrom, runEnrolment } from './enrolment-flow.js';
 
 const BACK_MS = 2500;
+/** The left middle finger never gives a good print: the retries run out and a supervisor force-captures it. */
+const SCARRED = 8;
 const knobs = {
   BALCAO_SIM_POOR_FINGERS: '2',
+  BALCAO_SIM_SCARRED_FINGERS: String(SCARRED),
   BALCAO_SIM_UNPACED: '1',
   BALCAO_SIM_UNPLUG: `sim-stu:3:${BACK_MS},sim-escl:3:${BACK_MS}`,
 };
@@ -78,7 +86,7 @@ afterAll(async () => {
 const timeout = 20_000;
 
 describe('device problems in the enrolment', () => {
-  it('shows a pad not approved, a busy pad, a pad unplugged mid-signature and a scanner unplugged mid-page clearly, loses nothing, and goes on (approval, Try again)', async () => {
+  it('shows a pad not approved, a busy pad, a pad unplugged mid-signature and a scanner unplugged mid-page clearly, loses nothing, and goes on (approval, Try again); a scarred finger ends in a supervisor’s force-capture', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
     cleanups.push(() => context.close());
     const page: Page = await context.newPage();
@@ -165,6 +173,34 @@ describe('device problems in the enrolment', () => {
         await box.waitFor({ state: 'detached', timeout });
       },
 
+      // (e) The scarred finger: three poor attempts, then a supervisor's force-capture.
+      scarredFinger: {
+        position: SCARRED,
+        maxAttempts: 3,
+        force: async (dialog) => {
+          const submit = () => dialog.getByTestId('finger-force-submit').click();
+          // Each empty field says so, and nothing is sent.
+          await submit();
+          await dialog.locator('#finger-force-username-error').waitFor({ timeout });
+          expect(await dialog.locator('#finger-force-username-error').textContent()).toBe('Enter the supervisor’s username.');
+          await dialog.locator('#finger-force-username').fill('rui');
+          await submit();
+          await dialog.locator('#finger-force-password-error').waitFor({ timeout });
+          expect(await dialog.locator('#finger-force-password-error').textContent()).toBe('Enter the supervisor’s password.');
+          // A wrong password: refused, the dialog stays, the password is not kept.
+          await dialog.locator('#finger-force-password').fill('not-the-password');
+          await submit();
+          await dialog.getByTestId('finger-force-error').waitFor({ timeout });
+          seen.forceRefused = (await dialog.getByTestId('finger-force-error').textContent()) ?? '';
+          expect(seen.forceRefused).toContain('Wrong username or password.');
+          expect(await dialog.locator('#finger-force-password').inputValue()).toBe('');
+          expect((await caseView()).fingers.find((f) => f.position === SCARRED)).toMatchObject({ state: 'pending', needsDecision: true, forcedBy: null });
+          await shot(page, 'devices-05-force-capture-refused');
+          await dialog.locator('#finger-force-password').fill(demoPassword);
+          await submit();
+        },
+      },
+
       // (a) The pad unplugged halfway through the signature, back BACK_MS later.
       signSignature: async (signature) => {
         const before = await caseView();
@@ -183,6 +219,7 @@ describe('device problems in the enrolment', () => {
         expect(during.consent).toEqual(before.consent);
         expect(during.fingers).toEqual(before.fingers);
         expect(during.fingers.filter((f) => f.state === 'captured')).toHaveLength(9);
+        expect(during.fingers.find((f) => f.position === SCARRED)).toMatchObject({ state: 'captured', forcedBy: 'rui' });
         expect(during.identity.pages).toEqual(before.identity.pages);
         expect(during.demographics).toEqual(before.demographics);
         expect(during.signature.state).toBe('pending');
@@ -223,7 +260,7 @@ describe('device problems in the enrolment', () => {
     });
 
     console.log(`enrolment with device problems: ${(result.totalMs / 1000).toFixed(1)} s — ${result.steps.map((s) => `${s.step} ${(s.ms / 1000).toFixed(1)} s`).join(', ')}`);
-    expect(Object.keys(seen).sort()).toEqual(['busy', 'notApproved', 'scanner', 'unplugged']);
+    expect(Object.keys(seen).sort()).toEqual(['busy', 'forceRefused', 'notApproved', 'scanner', 'unplugged']);
     expect(result.steps.map((s) => s.step)).toEqual(['login', 'start', 'identity', 'demographics', 'consent', 'fingers', 'signature', 'documents', 'review']);
     // Review has everything (runEnrolment checked each step complete there and the approval); the case agrees.
     const final = await caseView();
@@ -232,6 +269,7 @@ describe('device problems in the enrolment', () => {
     expect(final.signature.state).toBe('captured');
     expect(final.documents.checklist.filter((c) => c.required).every((c) => c.satisfied)).toBe(true);
     expect(final.approval.by).toBe('rui');
+    expect(final.approval.reasons).toEqual(expect.arrayContaining(['finger_exception', 'force_capture']));
     expect(errors).toEqual([]);
   }, 120_000);
 });

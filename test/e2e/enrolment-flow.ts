@@ -56,6 +56,13 @@ export interface FlowOptions {
   signSignature?: (signature: Locator) => Promise<void>;
   /** Replaces the scans of the documents step (the device tests: the scanner unplugged mid-page); must leave every required item satisfied. */
   scanDocuments?: (documents: Locator, required: string[]) => Promise<void>;
+  /**
+   * A finger that never gives a good print (the station started with BALCAO_SIM_SCARRED_FINGERS=<position>,
+   * one of 6–9): the flow captures it until the retries run out, checks the screen offers no more captures
+   * but a supervisor's force-capture, opens that dialog and hands it to `force`, which must force-capture
+   * the finger (the dialog closes, the screen moves on).
+   */
+  scarredFinger?: { position: number; maxAttempts: number; force: (dialog: Locator) => Promise<void> };
   /** Stop after this step (the device tests stop once review shows everything, approved, before the seal). */
   until?: 'review';
 }
@@ -214,7 +221,27 @@ export async function runEnrolment(page: Page, options: FlowOptions): Promise<Fl
     if (position === 1) await shot('enrolment-09-fingers-first');
   }
   await options.midFingers?.();
-  for (const position of [6, 7, 8, 9]) await captureFinger(position, 'captured');
+  const scarred = options.scarredFinger;
+  for (const position of [6, 7, 8, 9]) {
+    if (scarred?.position !== position) {
+      await captureFinger(position, 'captured');
+      continue;
+    }
+    for (let attempt = 1; attempt <= scarred.maxAttempts; attempt++) {
+      check((await fingers.getByTestId('finger-panel').getAttribute('data-finger')) === String(position), `the fingers screen is not on position ${position}`);
+      await fingers.getByTestId('finger-capture').click();
+      await fingers.getByTestId('finger-attempts').filter({ hasText: new RegExp(`\\b${attempt} of ${scarred.maxAttempts}\\b`) }).waitFor({ timeout });
+      await fingers.getByTestId(attempt < scarred.maxAttempts ? 'finger-retry' : 'finger-decision').waitFor({ timeout });
+    }
+    check((await fingers.getByTestId('finger-capture').count()) === 0, `finger ${position}: another capture is offered after the last retry`);
+    await shot('enrolment-10a-fingers-retries-used');
+    await fingers.getByTestId('finger-force').click();
+    const forceDialog = page.getByTestId('finger-force-dialog');
+    await forceDialog.waitFor({ timeout });
+    await scarred.force(forceDialog);
+    await forceDialog.waitFor({ state: 'detached', timeout });
+    await fingers.locator(`[data-thumb="${position}"][data-state="captured"]`).waitFor({ timeout });
+  }
   check((await fingers.getByTestId('finger-panel').getAttribute('data-finger')) === String(MISSING_FINGER), 'the fingers screen did not move on to the left little finger');
   await fingers.getByTestId('finger-exception-open').click();
   const dialog = page.getByTestId('finger-exception-dialog');

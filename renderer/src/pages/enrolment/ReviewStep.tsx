@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseStep, CaseView } from '../../../../app/contract/cases';
 import { describeForm } from '../../../../app/contract/demographics';
@@ -9,6 +9,7 @@ import { VerificationResult } from './IdentityStep';
 import { ActionError, CaseImage, QualityLine, StepFrame, useCaseActions, useLanguage, useServices } from './shared';
 import { sealBlockers } from './stepper';
 import type { StepProps } from './step-props';
+import { useSupervisorCredentials } from './supervisor-credentials';
 
 /** ISO/IEC 19794-4 positions 1–10, named as the capture screens name them. */
 const fingerKeys = ['right_thumb', 'right_index', 'right_middle', 'right_ring', 'right_little', 'left_thumb', 'left_index', 'left_middle', 'left_ring', 'left_little'];
@@ -72,26 +73,16 @@ function ApprovalBlock({ view, onView }: StepProps) {
   const controller = useController();
   const language = useLanguage();
   const { busy, errors, run } = useCaseActions(onView);
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
-  const [missing, setMissing] = useState(false);
-  const userRef = useRef<HTMLInputElement>(null);
+  const credentials = useSupervisorCredentials('approval');
   const { approval } = view;
   if (!approval.required) return null;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (username.trim() === '' || password === '') {
-      setMissing(true);
-      userRef.current?.focus();
-      return;
-    }
-    setMissing(false);
-    void run('approve', () => controller.api.call['cases.approve']({ caseId: view.id, supervisor: { username: username.trim(), password } })).then((ok) => {
-      // The password is never kept longer than the attempt; the username stays for another try.
-      setPassword('');
-      if (ok) setUsername('');
-    });
+    const supervisor = credentials.take();
+    if (supervisor === null) return;
+    // The password is never kept longer than the attempt; the username stays for another try.
+    void run('approve', () => controller.api.call['cases.approve']({ caseId: view.id, supervisor })).then((ok) => credentials.clear(ok));
   };
 
   return (
@@ -116,32 +107,7 @@ function ApprovalBlock({ view, onView }: StepProps) {
         </p>
       ) : (
         <form className="approval__form" onSubmit={submit} noValidate>
-          <div className={`field${missing && username.trim() === '' ? ' field--invalid' : ''}`}>
-            <label className="field__label" htmlFor="approval-username">
-              {t('enrolment.review.supervisorUsername')}
-            </label>
-            <input
-              id="approval-username"
-              ref={userRef}
-              className="field__input"
-              autoComplete="off"
-              autoCapitalize="none"
-              spellCheck={false}
-              value={username}
-              onChange={(event) => setUsername(event.target.value)}
-            />
-          </div>
-          <div className={`field${missing && password === '' ? ' field--invalid' : ''}`}>
-            <label className="field__label" htmlFor="approval-password">
-              {t('enrolment.review.supervisorPassword')}
-            </label>
-            <input id="approval-password" className="field__input" type="password" autoComplete="off" value={password} onChange={(event) => setPassword(event.target.value)} />
-          </div>
-          {missing ? (
-            <p className="field__error" role="alert">
-              {t('enrolment.review.credentialsMissing')}
-            </p>
-          ) : null}
+          {credentials.fields}
           <ActionError error={errors.approve} testId="approve-error" />
           <div className="form__actions">
             <button type="submit" className="button button--primary" aria-disabled={busy !== null || undefined} data-testid="approve">

@@ -8,6 +8,7 @@ import { probe } from '../../../components/bench-probe';
 import { useController } from '../../../station/context';
 import { useErrorText } from '../../../i18n/use-error-text';
 import type { StepProps } from '../step-props';
+import { useSupervisorCredentials } from '../supervisor-credentials';
 import { HandDiagram } from './HandDiagram';
 import { QualitySummary } from './QualitySummary';
 import { useCaseImage } from './case-image';
@@ -242,75 +243,41 @@ function ForceDialog({ view, position, onView, onClose }: { view: CaseView; posi
   const { t } = useTranslation();
   const controller = useController();
   const errorText = useErrorText();
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
-  const [problem, setProblem] = useState<{ field: 'username' | 'password' | 'form'; text: string } | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const userRef = useRef<HTMLInputElement>(null);
+  const credentials = useSupervisorCredentials('finger-force', () => setProblem(null));
   const finger = t(fingerKey(position));
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (busy) return;
-    if (username.trim() === '') {
-      setProblem({ field: 'username', text: t('capture.supervisor.usernameRequired') });
-      userRef.current?.focus();
-      return;
-    }
-    if (password === '') {
-      setProblem({ field: 'password', text: t('capture.supervisor.passwordRequired') });
-      return;
-    }
+    const supervisor = credentials.take();
+    if (supervisor === null) return;
     setBusy(true);
     try {
-      onView(await controller.api.call['cases.forceFinger']({ caseId: view.id, position, supervisor: { username: username.trim(), password } }));
+      onView(await controller.api.call['cases.forceFinger']({ caseId: view.id, position, supervisor }));
       onClose();
     } catch (error) {
-      setPassword('');
-      setProblem({ field: 'form', text: errorText(error) });
+      credentials.clear(false);
+      setProblem(errorText(error));
     } finally {
       setBusy(false);
     }
   };
 
   return (
-    <Modal labelledBy="finger-force-title" describedBy="finger-force-intro" onCancel={onClose} initialFocus={userRef} testId="finger-force-dialog">
+    <Modal labelledBy="finger-force-title" describedBy="finger-force-intro" onCancel={onClose} initialFocus={credentials.usernameRef} testId="finger-force-dialog">
       <form className="modal__content form" noValidate onSubmit={(e) => void submit(e)}>
         <h2 id="finger-force-title" className="modal__title">
           {t('capture.fingers.force.title', { finger })}
         </h2>
         <p id="finger-force-intro">{t('capture.fingers.force.intro')}</p>
-        {problem?.field === 'form' ? (
+        {problem !== null ? (
           <Notice tone="danger" live="alert" testId="finger-force-error">
-            <p>{problem.text}</p>
+            <p>{problem}</p>
           </Notice>
         ) : null}
-        <TextField
-          ref={userRef}
-          id="finger-force-username"
-          label={t('capture.supervisor.username')}
-          autoComplete="off"
-          autoCapitalize="none"
-          spellCheck={false}
-          value={username}
-          error={problem?.field === 'username' ? problem.text : null}
-          onChange={(e) => {
-            setUsername(e.target.value);
-            setProblem(null);
-          }}
-        />
-        <TextField
-          id="finger-force-password"
-          type="password"
-          label={t('capture.supervisor.password')}
-          autoComplete="off"
-          value={password}
-          error={problem?.field === 'password' ? problem.text : null}
-          onChange={(e) => {
-            setPassword(e.target.value);
-            setProblem(null);
-          }}
-        />
+        {credentials.fields}
         <div className="modal__actions">
           <button type="button" className="button button--secondary" onClick={onClose}>
             {t('capture.actions.cancel')}
