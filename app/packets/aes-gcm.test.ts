@@ -64,6 +64,9 @@ describe('the OpenSSL AES-256-GCM addon (native/aes-gcm)', () => {
     expect(() => encryptor.update(Buffer.alloc(10), Buffer.alloc(20), 11)).toThrow(/no room/);
     expect(() => encryptor.update(Buffer.alloc(1), Buffer.alloc(2), -1)).toThrow(/outputOffset/);
     expect(() => encryptor.update(new Uint16Array(4) as unknown as Uint8Array, Buffer.alloc(8), 0)).toThrow(/input must be a Uint8Array/);
+    expect(() => encryptor.update(Buffer.alloc(1), Buffer.alloc(2), 1e300)).toThrow(/outputOffset/);
+    const shared = Buffer.alloc(64);
+    expect(() => encryptor.update(shared.subarray(0, 32), shared, 16)).toThrow(/overlaps/);
     // A refused call changed nothing: the encryption goes on and still matches node:crypto.
     const clear = randomBytes(40);
     const out = Buffer.alloc(40);
@@ -71,6 +74,11 @@ describe('the OpenSSL AES-256-GCM addon (native/aes-gcm)', () => {
     const tag = encryptor.final();
     const expected = nodeGcm(key, iv, Buffer.alloc(0), clear);
     expect(out.equals(expected.ciphertext) && tag.equals(expected.tag)).toBe(true);
+    // In place gives the same bytes.
+    const inPlace = new Encryptor(key, iv, Buffer.alloc(0));
+    const buffer = Buffer.from(clear);
+    inPlace.update(buffer, buffer, 0);
+    expect(buffer.equals(expected.ciphertext) && inPlace.final().equals(expected.tag)).toBe(true);
     expect(() => encryptor.update(clear, out, 0)).toThrow(/already ended/);
     expect(() => encryptor.final()).toThrow(/already ended/);
     encryptor.free();

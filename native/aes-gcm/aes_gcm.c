@@ -208,13 +208,21 @@ static napi_value encryptor_update(napi_env env, napi_callback_info info) {
   size_t input_len, output_len;
   if (!get_bytes(env, argv[0], "input", &input, &input_len) || !get_bytes(env, argv[1], "output", &output, &output_len)) return NULL;
   double offset_number = 0;
-  if (napi_get_value_double(env, argv[2], &offset_number) != napi_ok || offset_number < 0 || offset_number != (double)(size_t)offset_number) {
+  /* Checked against 2^53 before the cast: a double beyond size_t's range has no defined conversion. */
+  if (napi_get_value_double(env, argv[2], &offset_number) != napi_ok || !(offset_number >= 0 && offset_number <= 9007199254740991.0) ||
+      offset_number != (double)(size_t)offset_number) {
     napi_throw_type_error(env, "ERR_INVALID_ARG_VALUE", "outputOffset must be a whole number ≥ 0");
     return NULL;
   }
   size_t offset = (size_t)offset_number;
   if (offset > output_len || output_len - offset < input_len) {
     napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "output has no room for the ciphertext at outputOffset (GCM writes exactly as many bytes as it reads)");
+    return NULL;
+  }
+  /* In place (output at input's own bytes) is allowed, as EVP allows it; a partial overlap would read bytes already overwritten. */
+  const uint8_t *out_start = output + offset;
+  if (input_len > 0 && out_start != input && out_start < input + input_len && input < out_start + input_len) {
+    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "output overlaps input without being the same bytes (encrypt in place or into separate memory)");
     return NULL;
   }
   /* EVP_EncryptUpdate takes an int length: feed longer inputs in 1 GiB pieces (GCM keeps partial blocks between calls). */

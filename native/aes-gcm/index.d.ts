@@ -1,7 +1,7 @@
 declare namespace aesGcm {
   /** One AES-256-GCM encryption: key (32 bytes), nonce (12 bytes) and AAD given once, then update() in order, then final(). */
   interface Encryptor {
-    /** Encrypts `input` into `output` at `outputOffset` (GCM's output is exactly as long as its input); returns the bytes written. */
+    /** Encrypts `input` into `output` at `outputOffset` (GCM's output is exactly as long as its input); returns the bytes written. In place is allowed; any other overlap is refused. */
     update(input: Uint8Array, output: Uint8Array, outputOffset: number): number;
     /** Ends the encryption and returns the 16-byte tag; the context (and its key schedule) is wiped and freed. */
     final(): Buffer;
