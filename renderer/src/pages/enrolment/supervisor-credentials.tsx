@@ -1,4 +1,4 @@
-import { useRef, useState, type ReactNode, type RefObject } from 'react';
+import { useRef, useState, type ChangeEvent, type ReactNode, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import { TextField } from '../../components/Field';
 
@@ -45,6 +45,11 @@ export function useSupervisorCredentials(idPrefix: string, onEdit?: () => void):
     if (all) setUsername('');
   };
 
+  const edit = (set: (value: string) => void) => (e: ChangeEvent<HTMLInputElement>) => {
+    set(e.target.value);
+    setMissing(null);
+    onEdit?.();
+  };
   const fields = (
     <>
       <TextField
@@ -56,11 +61,7 @@ export function useSupervisorCredentials(idPrefix: string, onEdit?: () => void):
         spellCheck={false}
         value={username}
         error={missing === 'username' ? t('capture.supervisor.usernameRequired') : null}
-        onChange={(e) => {
-          setUsername(e.target.value);
-          setMissing(null);
-          onEdit?.();
-        }}
+        onChange={edit(setUsername)}
       />
       <TextField
         id={`${idPrefix}-password`}
@@ -69,11 +70,7 @@ export function useSupervisorCredentials(idPrefix: string, onEdit?: () => void):
         autoComplete="off"
         value={password}
         error={missing === 'password' ? t('capture.supervisor.passwordRequired') : null}
-        onChange={(e) => {
-          setPassword(e.target.value);
-          setMissing(null);
-          onEdit?.();
-        }}
+        onChange={edit(setPassword)}
       />
     </>
   );
