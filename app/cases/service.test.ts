@@ -21,6 +21,7 @@ import { slapPositions } from '../contract/cases.js';
 import { ContractError } from '../contract/errors.js';
 import { DeviceError } from '../../drivers/errors.js';
 import { CaseService } from './service.js';
+import { CasesConfig } from './services.js';
 import { BLOB_KIND, DRAFT_KIND } from './store.js';
 
 const device = (kind: string): CaptureDevice => ({ id: `sim-${kind}`, make: 'Sim', model: kind, serial: 'S-1', firmware: '1.0', approvedDeviceId: `sim-${kind}` });
@@ -428,6 +429,10 @@ describe('CaseService slaps (4-4-2)', { timeout: 60_000 }, () => {
     const stage = fakeStage({ scores: { 8: [20] } });
     const { station, cases } = await setup(stage, { keys: false });
     expect(cases.services().fingerMode).toBe('single');
+    expect(cases.services().fingerAutoRetryMs).toBe(1500);
+    // 0 turns the screen's automatic retry off; longer than 10 s is refused, naming the key.
+    expect(CasesConfig.parse({ fingerAutoRetryMs: 0 }).fingerAutoRetryMs).toBe(0);
+    expect(CasesConfig.safeParse({ fingerAutoRetryMs: 20_000 }).error?.issues[0]?.path).toEqual(['fingerAutoRetryMs']);
     const previews: { position: number; slap?: string }[] = [];
     station.hub.subscribe((event, payload) => {
       if (event === 'capture.preview') previews.push(payload as { position: number; slap?: string });

@@ -145,12 +145,13 @@ export class CaseService {
 
   // ── Catalogue and lists ────────────────────────────────────────────────
 
-  services(): { services: ServiceTypeView[]; demographicsProfile: DemographicsProfileId; maxFingerAttempts: number; fingerMode: FingerMode } {
+  services(): { services: ServiceTypeView[]; demographicsProfile: DemographicsProfileId; maxFingerAttempts: number; fingerMode: FingerMode; fingerAutoRetryMs: number } {
     return {
       services: [...this.#services.values()].map(serviceView),
       demographicsProfile: this.#profile,
       maxFingerAttempts: this.#o.config.quality.maxAttempts,
       fingerMode: this.#o.config.cases.fingerMode,
+      fingerAutoRetryMs: this.#o.config.cases.fingerAutoRetryMs,
     };
   }
 

@@ -102,6 +102,13 @@ export const CasesConfig = z
      * single-finger reader always goes one at a time.
      */
     fingerMode: FingerMode.default('single'),
+    /**
+     * After a finger capture below the quality threshold, the fingers screen
+     * starts the next attempt by itself after this pause (the applicant lifts
+     * the finger and places it again; the technician need not press Capture),
+     * until quality.maxAttempts is used. 0 = the technician presses Capture.
+     */
+    fingerAutoRetryMs: z.number().int().min(0).max(10_000).default(1500),
   })
   .strict();
 export type CasesConfig = z.output<typeof CasesConfig>;

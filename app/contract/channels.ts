@@ -339,6 +339,8 @@ export const channels = {
       maxFingerAttempts: z.number().int().min(1),
       /** How the fingers step starts on a reader that takes slaps (config cases.fingerMode); the technician may switch. */
       fingerMode: FingerMode,
+      /** After a poor finger capture, the screen starts the next attempt by itself after this many ms (config cases.fingerAutoRetryMs); 0 = never. */
+      fingerAutoRetryMs: z.number().int().min(0),
     }),
   }),
   /** Cases not yet sealed or cancelled at this station (open and paused), newest first. */

@@ -58,7 +58,7 @@ export interface FlowOptions {
   scanDocuments?: (documents: Locator, required: string[]) => Promise<void>;
   /**
    * A finger that never gives a good print (the station started with BALCAO_SIM_SCARRED_FINGERS=<position>,
-   * one of 6–9): the flow captures it until the retries run out, checks the screen offers no more captures
+   * one of 6–9): the flow captures it once and the screen retries by itself until the retries run out; the flow checks the screen offers no more captures
    * but a supervisor's force-capture, opens that dialog and hands it to `force`, which must force-capture
    * the finger (the dialog closes, the screen moves on).
    */
@@ -227,14 +227,20 @@ export async function runEnrolment(page: Page, options: FlowOptions): Promise<Fl
       await captureFinger(position, 'captured');
       continue;
     }
+    // The first attempt by hand; after each poor one the screen starts the next by itself (cases.fingerAutoRetryMs,
+    // 1.5 s by default), so nothing is clicked until the retries are used.
+    check((await fingers.getByTestId('finger-panel').getAttribute('data-finger')) === String(position), `the fingers screen is not on position ${position}`);
+    await fingers.getByTestId('finger-capture').click();
     for (let attempt = 1; attempt <= scarred.maxAttempts; attempt++) {
-      check((await fingers.getByTestId('finger-panel').getAttribute('data-finger')) === String(position), `the fingers screen is not on position ${position}`);
-      await fingers.getByTestId('finger-capture').click();
       await fingers.getByTestId('finger-attempts').filter({ hasText: new RegExp(`\\b${attempt} of ${scarred.maxAttempts}\\b`) }).waitFor({ timeout });
-      await fingers.getByTestId(attempt < scarred.maxAttempts ? 'finger-retry' : 'finger-decision').waitFor({ timeout });
+      if (attempt === 1) {
+        await fingers.getByTestId('finger-auto-retry').waitFor({ timeout });
+        await shot('enrolment-10a-fingers-auto-retry');
+      }
     }
+    await fingers.getByTestId('finger-decision').waitFor({ timeout });
     check((await fingers.getByTestId('finger-capture').count()) === 0, `finger ${position}: another capture is offered after the last retry`);
-    await shot('enrolment-10a-fingers-retries-used');
+    await shot('enrolment-10b-fingers-retries-used');
     await fingers.getByTestId('finger-force').click();
     const forceDialog = page.getByTestId('finger-force-dialog');
     await forceDialog.waitFor({ timeout });

@@ -73,6 +73,7 @@ export const captureCs: Messages['capture'] = {
     attemptsUsed: 'Dosavadní pokusy: {{attempts}}',
     retryPrompt: 'Kvalita je příliš nízká. Požádejte žadatele, aby si prst otřel a přiložil ho naplocho, a zkuste to znovu.',
     retryPromptCount: 'Kvalita je příliš nízká. Požádejte žadatele, aby si prst otřel a přiložil ho naplocho, a zkuste to znovu (pokus {{attempt}} z {{max}}).',
+    autoRetry: 'Čtečka prst za okamžik sejme znovu sama.',
     decision: {
       title: 'Žádné pokusy nezbývají',
       text: 'Poslední pokus je stále pod požadovanou kvalitou. Vedoucí ho může přijmout, nebo zapište prst jako chybějící či zraněný.',

@@ -71,6 +71,7 @@ export const captureEn = {
     attemptsUsed: 'Attempts so far: {{attempts}}',
     retryPrompt: 'The quality is too low. Ask the applicant to clean and press the finger flat, then try again.',
     retryPromptCount: 'The quality is too low. Ask the applicant to clean and press the finger flat, then try again (attempt {{attempt}} of {{max}}).',
+    autoRetry: 'The reader takes the finger again by itself in a moment.',
     decision: {
       title: 'No attempts left',
       text: 'The last attempt is still below the quality needed. A supervisor may accept it, or record the finger as missing or injured.',

@@ -73,6 +73,7 @@ export const capturePt: Messages['capture'] = {
     attemptsUsed: 'Tentativas até agora: {{attempts}}',
     retryPrompt: 'A qualidade é insuficiente. Peça ao requerente que limpe o dedo e o pouse bem assente, e tente de novo.',
     retryPromptCount: 'A qualidade é insuficiente. Peça ao requerente que limpe o dedo e o pouse bem assente, e tente de novo (tentativa {{attempt}} de {{max}}).',
+    autoRetry: 'O leitor volta a ler o dedo sozinho dentro de instantes.',
     decision: {
       title: 'Sem tentativas restantes',
       text: 'A última tentativa continua abaixo da qualidade exigida. Um supervisor pode aceitá-la, ou registe o dedo como em falta ou lesionado.',

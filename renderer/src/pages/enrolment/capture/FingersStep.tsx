@@ -307,6 +307,7 @@ export function FingersStep({ view, onView }: StepProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [maxAttempts, setMaxAttempts] = useState<number | null>(null);
+  const [autoRetryMs, setAutoRetryMs] = useState(0);
   const [outcome, setOutcome] = useState<{ position: number; outcome: AttemptOutcome } | null>(null);
   const [announce, setAnnounce] = useState('');
   const [dialog, setDialog] = useState<{ kind: 'exception' | 'force'; position: number } | null>(null);
@@ -331,6 +332,7 @@ export function FingersStep({ view, onView }: StepProps) {
       (r) => {
         if (!live) return;
         setMaxAttempts(r.maxFingerAttempts);
+        setAutoRetryMs(r.fingerAutoRetryMs);
         setConfigMode(r.fingerMode);
       },
       () => undefined,
@@ -497,6 +499,17 @@ export function FingersStep({ view, onView }: StepProps) {
         : t('capture.fingers.attempts', { attempts: slot.attempts, max: maxAttempts });
 
   const showOutcome = outcome !== null && outcome.position === current ? outcome.outcome : null;
+
+  // After a poor attempt the next one starts by itself (cases.fingerAutoRetryMs): the applicant lifts the finger and
+  // places it again while the technician reads the reasons. Anything the technician does first — Capture, another
+  // finger, a dialog — or a device problem cancels it; the last attempt's outcome is a decision, never a retry.
+  const retryDue = autoRetryMs > 0 && showOutcome === 'retry' && current !== null && dialog === null && !busy && error === null && !slapMode;
+  useEffect(() => {
+    if (!retryDue || current === null) return;
+    const position = current;
+    const timer = setTimeout(() => setAutoCapture(position), autoRetryMs);
+    return () => clearTimeout(timer);
+  }, [retryDue, current, autoRetryMs]);
   const done = settledCount(view.fingers);
   const tally = fingerTally(view.fingers);
 
@@ -813,6 +826,7 @@ export function FingersStep({ view, onView }: StepProps) {
                       ? t('capture.fingers.retryPrompt', { finger })
                       : t('capture.fingers.retryPromptCount', { finger, attempt: slot.attempts + 1, max: maxAttempts })}
                   </p>
+                  {retryDue ? <p data-testid="finger-auto-retry">{t('capture.fingers.autoRetry')}</p> : null}
                 </Notice>
               ) : null}
 
