@@ -17,6 +17,7 @@ import { defaultPacketDir } from '../packets/paths.js';
 import { openVault, type KeyProtector, type Vault } from '../vault/index.js';
 import { outboxEntryView } from '../outbox/view.js';
 import { CaseService } from '../cases/service.js';
+import { aesGcmChoice } from '../packets/aes-gcm.js';
 
 export interface Station {
   config: StationConfig;
@@ -103,6 +104,11 @@ export async function openStation(
   // A packet sealed just before a crash, and not yet queued, is queued now (app/outbox/recovery.ts).
   await adoptSealedPackets(outbox, defaultPacketDir(config), log.child('outbox'));
   if (outboxWorker) outbox.start();
+  // Which AES-256-GCM seals packets: the system's OpenSSL through native/aes-gcm, or node:crypto where the addon did
+  // not load (about half the speed here; docs/packet-format.md). Said once so a slow seal can be explained from the log.
+  const aes = aesGcmChoice();
+  if (aes.engine === 'openssl') log.info('packets: AES-256-GCM through the system OpenSSL', { detail: aes.detail });
+  else log.warn('packets: AES-256-GCM through node:crypto (slower)', { detail: aes.detail });
   const cases = new CaseService({
     config,
     db,

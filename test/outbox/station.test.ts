@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { demoConfig } from '../../app/config/demo.js';
 import { openStation } from '../../app/station/station.js';
 import { createLogger, memorySink } from '../../app/log/logger.js';
+import { aesGcmChoice } from '../../app/packets/aes-gcm.js';
 import { demoPassword } from '../../app/station/demo.js';
 import { ContractError } from '../../app/contract/errors.js';
 import { outboxFlush, outboxList } from '../../main/cli/outbox.js';
@@ -21,8 +22,15 @@ describe('outbox through the contract and the CLI', () => {
     const sealed = await rig.seal();
     const dataDir = path.join(rig.dir, 'contract-station');
     const config = { ...demoConfig({ dataDir, agencyUrl: rig.agency.url }), agency: { ...rig.config.agency, token: 'wrong' } };
-    const station = await openStation(config, { log: createLogger('t', memorySink()) });
+    const sink = memorySink();
+    const station = await openStation(config, { log: createLogger('t', sink) });
     try {
+      // The log says once which AES-256-GCM seals packets (the addon here; setup installs libcrypto.so.3).
+      const aes = sink.records.filter((r) => r.msg.startsWith('packets: AES-256-GCM'));
+      expect(aes).toHaveLength(1);
+      expect(aes[0]).toMatchObject(aesGcmChoice().engine === 'openssl'
+        ? { level: 'info', msg: 'packets: AES-256-GCM through the system OpenSSL', fields: { detail: expect.stringMatching(/^OpenSSL 3/) } }
+        : { level: 'warn', msg: 'packets: AES-256-GCM through node:crypto (slower)' });
       const events: string[] = [];
       station.api.on['outbox.changed']((entry) => events.push(`${entry.state}:${entry.lastError?.code ?? '-'}`));
       station.outbox.enqueue(sealed);
