@@ -39,6 +39,22 @@ describe('fingerSimilarity', () => {
     for (const s of scores) expect(s).toBeLessThan(0.3);
   });
 
+  it('gives the same score whether an image’s patterns were made before or not, and keeps them apart by geometry', () => {
+    const fresh = (image: GreyImage): GreyImage => ({ ...image, pixels: image.pixels.slice() });
+    const smudged = print(9 * 16 + 2, 'smudged');
+    const first = fingerSimilarity(fresh(a), fresh(smudged));
+    expect(first).toBeGreaterThan(0.3);
+    expect(first).toBeLessThan(SIMILAR_FINGER_THRESHOLD);
+    // a and smudged now have their patterns made; the same call again, and against fresh copies, agree exactly.
+    fingerSimilarity(a, smudged);
+    expect(fingerSimilarity(a, smudged)).toBe(first);
+    expect(fingerSimilarity(fresh(smudged), a)).toBe(fingerSimilarity(fresh(smudged), fresh(a)));
+    // The same bytes read as another size are another image, not the patterns already made for a.
+    const reread: GreyImage = { width: H, height: W, ppi: 500, pixels: a.pixels };
+    expect(fingerSimilarity(reread, smudged)).toBe(fingerSimilarity(fresh(reread), fresh(smudged)));
+    expect(fingerSimilarity(reread, a)).toBeLessThan(SIMILAR_FINGER_THRESHOLD);
+  });
+
   it('works across sizes, and handles different sizes and blank images', () => {
     // A 256 × 288 window (an EF01 module's) cut from the middle of the same finger: still the same finger.
     const crop = new Uint8Array(256 * 288);

@@ -10,7 +10,8 @@
  * and background do not count, only the ridge pattern. Pixels outside the
  * finger (local spread below a floor) are left out. The score is the best
  * normalised cross-correlation of the two patterns over shifts of up to
- * ±MAX_SHIFT_MM (every other pixel, the best few refined to the pixel) in both directions (the finger lands a little elsewhere each
+ * ±MAX_SHIFT_MM (every other pixel, the best few refined to the pixel, the best of
+ * those refined at 500 ppi) in both directions (the finger lands a little elsewhere each
  * time), counted only where both have finger and only when the overlap is at
  * least MIN_OVERLAP of the smaller finger area; negative correlation counts
  * as 0.
@@ -117,6 +118,29 @@ function pattern(image: GreyImage, ppi: number): Pattern {
   return { width, height, values, mask, area };
 }
 
+/**
+ * Patterns already made, by image: the case compares a new finger with each of the others in turn, and its
+ * patterns are more than half the cost of a pair. Keyed by the pixel array (a GreyImage's pixels are never
+ * changed in place), so they go with the image.
+ */
+const made = new WeakMap<Uint8Array, Map<string, Pattern>>();
+
+function patternOf(image: GreyImage, ppi: number): Pattern {
+  let byPpi = made.get(image.pixels);
+  if (byPpi === undefined) {
+    byPpi = new Map();
+    made.set(image.pixels, byPpi);
+  }
+  // The key holds the geometry too, so the same bytes read as another size are not mixed up.
+  const key = `${ppi}:${image.ppi}:${image.width}x${image.height}`;
+  let found = byPpi.get(key);
+  if (found === undefined) {
+    found = pattern(image, ppi);
+    byPpi.set(key, found);
+  }
+  return found;
+}
+
 /** The normalised correlation of a and b with b's origin at (ox, oy) in a; null when the shared finger area is too small. */
 function correlate(pa: Pattern, pb: Pattern, ox: number, oy: number, minPixels: number, stride = 1): number | null {
   let sab = 0;
@@ -145,8 +169,8 @@ function correlate(pa: Pattern, pb: Pattern, ox: number, oy: number, minPixels: 
 
 /** 0…1: how alike two fingerprint images are (1 = the same impression). Images need not be the same size. */
 export function fingerSimilarity(a: GreyImage, b: GreyImage): number {
-  const pa = pattern(a, WORK_PPI);
-  const pb = pattern(b, WORK_PPI);
+  const pa = patternOf(a, WORK_PPI);
+  const pb = patternOf(b, WORK_PPI);
   const minPixels = MIN_OVERLAP * Math.min(pa.area, pb.area);
   if (minPixels === 0) return 0;
   const maxShift = Math.round((MAX_SHIFT_MM / 25.4) * WORK_PPI);
@@ -163,24 +187,32 @@ export function fingerSimilarity(a: GreyImage, b: GreyImage): number {
   coarse.sort((p, q) => q.r - p.r);
   const peaks = coarse.slice(0, REFINE_PEAKS);
   if (peaks.length === 0) return 0;
-  // Refined at the images' own resolution (500 ppi): half a pixel off a 4.75-px ridge period at 250 ppi costs a fifth
-  // of the correlation, so the last pixel of the shift is found where it is a whole one.
-  const fa = pattern(a, FINE_PPI);
-  const fb = pattern(b, FINE_PPI);
+  // Each coarse peak refined to the pixel at WORK_PPI (its 3 × 3 neighbours); the best of those is the shift.
+  let best = { dx: 0, dy: 0, r: Number.NEGATIVE_INFINITY };
+  for (const peak of peaks) {
+    for (let ry = -1; ry <= 1; ry++) {
+      for (let rx = -1; rx <= 1; rx++) {
+        const r = correlate(pa, pb, cx + peak.dx + rx, cy + peak.dy + ry, minPixels);
+        if (r !== null && r > best.r) best = { dx: peak.dx + rx, dy: peak.dy + ry, r };
+      }
+    }
+  }
+  if (best.r === Number.NEGATIVE_INFINITY) return 0;
+  // Then once more at the images' own resolution (500 ppi), around twice that shift: half a pixel off a 4.75-px
+  // ridge period at 250 ppi costs a fifth of the correlation, so the last half-pixel is found where it is a whole
+  // one. Only the winner is refined there — a full-resolution correlation costs four coarse ones.
+  const fa = patternOf(a, FINE_PPI);
+  const fb = patternOf(b, FINE_PPI);
   const scale = fa.width / pa.width;
   const fineMin = MIN_OVERLAP * Math.min(fa.area, fb.area);
-  const fcx = Math.round((fa.width - fb.width) / 2);
-  const fcy = Math.round((fa.height - fb.height) / 2);
+  const bx = Math.round((fa.width - fb.width) / 2) + Math.round(best.dx * scale);
+  const by = Math.round((fa.height - fb.height) / 2) + Math.round(best.dy * scale);
+  const reach = Math.ceil(scale / 2);
   let value = 0;
-  for (const peak of peaks) {
-    const bx = fcx + Math.round(peak.dx * scale);
-    const by = fcy + Math.round(peak.dy * scale);
-    const reach = Math.ceil(scale) + 1;
-    for (let ry = -reach; ry <= reach; ry++) {
-      for (let rx = -reach; rx <= reach; rx++) {
-        const r = correlate(fa, fb, bx + rx, by + ry, fineMin);
-        if (r !== null && r > value) value = r;
-      }
+  for (let ry = -reach; ry <= reach; ry++) {
+    for (let rx = -reach; rx <= reach; rx++) {
+      const r = correlate(fa, fb, bx + rx, by + ry, fineMin);
+      if (r !== null && r > value) value = r;
     }
   }
   return Math.max(0, Math.min(1, value));
