@@ -175,6 +175,28 @@ export class DeviceManager {
     return this.view(this.require(id));
   }
 
+  /**
+   * Resolves once the devices of a kind (or the one named) that are being opened right now are open or have
+   * failed to open, or after `withinMs`, whichever is first. A capture asked for while its device is still
+   * opening — the first seconds after the station starts (simulators wait for the first screen), or just as a
+   * device is plugged back — waits for the handshake instead of failing with "disconnected".
+   */
+  async opened(which: { kind: DeviceKind } | { id: string }, withinMs: number): Promise<void> {
+    const openings = [...this.records.values()]
+      .filter((r) => r.opening !== null && ('id' in which ? r.id === which.id : r.adapter.kind === which.kind))
+      .map((r) => r.opening);
+    if (openings.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, withinMs);
+    });
+    try {
+      await Promise.race([Promise.allSettled(openings), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   approvedListState(): ApprovedListView {
     return { ...this.approvedList };
   }

@@ -28,7 +28,7 @@ export async function captureFinger(deps: CaptureDeps, options: FingerCaptureOpt
   if (!Number.isInteger(options.position) || options.position < 1 || options.position > 10) {
     throw new RangeError(`A finger position is 1–10 (ISO/IEC 19794-4), got ${String(options.position)}.`);
   }
-  const view = selectDevice(deps.devices, 'fingerprint', options.deviceId);
+  const view = await selectDevice(deps.devices, 'fingerprint', options.deviceId);
   const preview = previewSender(options.onPreview);
   let raw;
   try {

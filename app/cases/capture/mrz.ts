@@ -80,7 +80,7 @@ export function parseMrz(lines: string[], today: Date = new Date()): MrzParse {
 
 /** One read from an MRZ reader (the named one, or the first ready and approved). */
 export async function readMrz(deps: CaptureDeps, options: { deviceId?: string; signal?: AbortSignal }): Promise<MrzReadResult> {
-  const view = selectDevice(deps.devices, 'mrz', options.deviceId);
+  const view = await selectDevice(deps.devices, 'mrz', options.deviceId);
   const raw: RawMrzRead = await deps.devices.readMrz(view.id, options.signal);
   const readAt = deps.now();
   return { ...parseMrz(raw.lines, readAt), device: captureDeviceOf(deps.devices.get(view.id)), readAt };

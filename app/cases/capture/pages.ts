@@ -66,7 +66,7 @@ export async function encodePage(input: Uint8Array, mediaType: string): Promise<
 }
 
 export async function scanPage(deps: CaptureDeps, options: PageScanOptions): Promise<PageScanResult> {
-  const view = selectDevice(deps.devices, 'scanner', options.deviceId);
+  const view = await selectDevice(deps.devices, 'scanner', options.deviceId);
   const raw = await deps.devices.scanPage(view.id, { paper: options.paper }, options.signal);
   let grey;
   try {

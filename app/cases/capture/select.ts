@@ -44,16 +44,33 @@ export function captureDeviceOf(view: DeviceView): CaptureDevice {
 }
 
 /**
+ * How long a capture waits for a device of its kind that is being opened right now (DeviceManager.opened): a
+ * handshake takes well under a second for every device here; a technician who pressed Capture in the first
+ * seconds after start, or just as a device came back, would rather wait that long than read "disconnected".
+ */
+export const OPENING_WAIT_MS = 5000;
+
+/**
  * The device to capture from. A name is looked up (ContractError
  * 'device.unknown' when there is none by that id); otherwise the first
  * device of the kind that is ready and approved, or ContractError
  * 'case.no_device' with a sentence naming the kind and what was found.
+ * Either way a device still being opened is waited for (OPENING_WAIT_MS).
  */
-export function selectDevice(devices: DeviceManager, kind: DeviceKind, deviceId?: string): DeviceView {
-  if (deviceId !== undefined) return devices.get(deviceId);
-  const ofKind = devices.list().filter((d) => d.kind === kind);
-  const chosen = ofKind.find((d) => d.status === 'ready' && d.approved);
+export async function selectDevice(devices: DeviceManager, kind: DeviceKind, deviceId?: string): Promise<DeviceView> {
+  if (deviceId !== undefined) {
+    devices.get(deviceId);
+    await devices.opened({ id: deviceId }, OPENING_WAIT_MS);
+    return devices.get(deviceId);
+  }
+  const readyOne = () => devices.list().find((d) => d.kind === kind && d.status === 'ready' && d.approved);
+  let chosen = readyOne();
+  if (chosen === undefined) {
+    await devices.opened({ kind }, OPENING_WAIT_MS);
+    chosen = readyOne();
+  }
   if (chosen !== undefined) return chosen;
+  const ofKind = devices.list().filter((d) => d.kind === kind);
   const name = kindNames[kind];
   const found =
     ofKind.length === 0

@@ -138,7 +138,7 @@ export function startPadCapture(deps: CaptureDeps, options: PadCaptureOptions): 
   const ink = inkBatcher((batch) => options.onInk(batch));
 
   const run = async (): Promise<PadCaptureResult> => {
-    const view = selectDevice(deps.devices, 'signature', options.deviceId);
+    const view = await selectDevice(deps.devices, 'signature', options.deviceId);
     if (view.kind !== 'signature') throw new DeviceError('not_found', `${view.make} ${view.model} (${view.id}) is a ${view.kind} device, not a signature pad.`);
     const raw = (await deps.devices.capture(view.id, cancelled.signal, {
       pad: {

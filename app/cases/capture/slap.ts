@@ -17,7 +17,7 @@ import { ContractError } from '../../contract/errors.js';
 import { assess } from '../../quality/assess.js';
 import { previewSender } from './finger.js';
 import { greyPng } from './png.js';
-import { captureDeviceOf, selectDevice } from './select.js';
+import { captureDeviceOf, OPENING_WAIT_MS, selectDevice } from './select.js';
 import type { CaptureDeps, SlapCaptureOptions, SlapCaptureResult, SlapFingerResult } from './types.js';
 
 /** The slap's fingers to ask for: `positions` (checked against the slap) or all; never an exception. */
@@ -35,7 +35,7 @@ export function slapTargets(slap: SlapName, exceptions: readonly number[], posit
 export async function captureSlap(deps: CaptureDeps, options: SlapCaptureOptions): Promise<SlapCaptureResult> {
   const wanted = slapTargets(options.slap, options.exceptions, options.positions);
   if (wanted.length === 0) throw new RangeError(`Every finger of the ${options.slap} slap is an exception: there is nothing to capture.`);
-  const view = options.deviceId !== undefined ? deps.devices.get(options.deviceId) : chooseSlapReader(deps);
+  const view = options.deviceId !== undefined ? await selectDevice(deps.devices, 'fingerprint', options.deviceId) : await chooseSlapReader(deps);
   if (view.kind === 'fingerprint' && view.slaps !== true) {
     throw new ContractError('case.slap_unsupported', `${view.make} ${view.model} (${view.id}) takes one finger at a time, not a slap; capture the fingers one by one.`, { device: view.id });
   }
@@ -70,9 +70,15 @@ export async function captureSlap(deps: CaptureDeps, options: SlapCaptureOptions
 }
 
 /** The first ready, approved reader that takes slaps; else what selectDevice says (no reader at all), or case.slap_unsupported. */
-function chooseSlapReader(deps: CaptureDeps) {
-  const slapReader = deps.devices.list().find((d) => d.kind === 'fingerprint' && d.slaps === true && d.status === 'ready' && d.approved);
+async function chooseSlapReader(deps: CaptureDeps) {
+  const slapReaderNow = () => deps.devices.list().find((d) => d.kind === 'fingerprint' && d.slaps === true && d.status === 'ready' && d.approved);
+  let slapReader = slapReaderNow();
+  if (slapReader === undefined) {
+    // A reader still being opened is waited for, as selectDevice does.
+    await deps.devices.opened({ kind: 'fingerprint' }, OPENING_WAIT_MS);
+    slapReader = slapReaderNow();
+  }
   if (slapReader !== undefined) return slapReader;
-  const any = selectDevice(deps.devices, 'fingerprint');
+  const any = await selectDevice(deps.devices, 'fingerprint');
   throw new ContractError('case.slap_unsupported', `The ready fingerprint reader ${any.make} ${any.model} (${any.id}) takes one finger at a time, not a slap; capture the fingers one by one.`, { device: any.id });
 }
