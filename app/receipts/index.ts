@@ -20,6 +20,7 @@ import QRCode from 'qrcode';
 import { z, ZodError } from 'zod';
 import { Locale } from '../contract/channels.js';
 import { serviceTypeIds, type ServiceTypeId } from '../contract/cases.js';
+import { documentTypeName } from '../contract/document-types.js';
 import { bidiType, needsBidi, visualSegments } from './bidi.js';
 import { FONT_BOLD, FONT_REGULAR, loadFont, printable, type LoadedFont } from './fonts.js';
 import { formatDate, OFFICIAL_LOCALE, receiptStrings, type ReceiptStrings, type SummaryValues } from './strings.js';
@@ -283,12 +284,12 @@ function serviceName(strings: ReceiptStrings, id: string): string {
   return (serviceTypeIds as readonly string[]).includes(id) ? strings.services[id as ServiceTypeId] : id;
 }
 
-function documentList(strings: ReceiptStrings, ids: readonly string[]): string {
+function documentList(strings: ReceiptStrings, locale: Locale, ids: readonly string[]): string {
   if (ids.length === 0) return strings.noDocuments;
   // The list is bounded on paper anyway; joining 10⁶ entries first would only waste time.
   return ids
     .slice(0, 200)
-    .map((id) => strings.documentTypes[id] ?? id)
+    .map((id) => documentTypeName(id, locale))
     .join(strings.direction === 'rtl' ? '، ' : ', ');
 }
 
@@ -320,7 +321,7 @@ function summaryValues(input: ReceiptInput, locale: Locale, strings: ReceiptStri
     fingerExceptions: input.summary.fingerExceptions,
     signature: input.summary.signature ? strings.yes : strings.no,
     documentPages: input.summary.documentPages,
-    documents: clip(documentList(strings, input.summary.documents), 120),
+    documents: clip(documentList(strings, locale, input.summary.documents), 120),
     date: formatDate(date, locale),
     time: `${clock} ${zone}`,
     clock,
@@ -441,7 +442,7 @@ export async function renderReceiptPdf(input: ReceiptInput): Promise<Buffer> {
   row([L.station, r.stationId, 1], [L.operator, r.operator, 2]);
   const captured = `${L.fingers}: ${v.fingersCaptured} (${L.exceptions}: ${v.fingerExceptions}) · ${L.signature}: ${v.signature} · ${L.pages}: ${v.documentPages}`;
   y = cell(L.captured, captured, left, y, contentW, 2) + 7;
-  y = cell(L.documents, documentList(official, r.summary.documents), left, y, contentW, 2) + 4;
+  y = cell(L.documents, documentList(official, OFFICIAL_LOCALE, r.summary.documents), left, y, contentW, 2) + 4;
 
   // The summary in the applicant's language, then in the operator's (once if the same).
   const locales = [...new Set([r.languages.applicant, r.languages.operator])];

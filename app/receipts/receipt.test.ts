@@ -51,6 +51,20 @@ describe('what pdftotext reads back', () => {
     if (applicant === 'uk') expect(t).toContain(receiptStrings.uk.summaryHeading);
   });
 
+  it('names every document in words, in each language, never as its id (a station’s own type in words too)', async () => {
+    const documents = ['identity-document', 'passport', 'proof-of-means', 'proof-of-address', 'health-insurance', 'union-card'];
+    const { file } = await render({ ...base, summary: { ...base.summary, documents }, languages: { applicant: 'uk', operator: 'en' } });
+    const t = text(file);
+    for (const id of documents) expect(t).not.toContain(id);
+    expect(t).toContain('Documento de identificação, Passaporte, Comprovativo de meios de subsistência, Comprovativo de morada, Seguro de saúde, Union card');
+    for (const locale of ['uk', 'en'] as const) {
+      const line = receiptSummaryText({ ...base, summary: { ...base.summary, documents }, languages: { applicant: 'uk', operator: 'en' } }, locale).join(' ');
+      for (const id of documents) expect(line).not.toContain(id);
+    }
+    expect(t).toContain('Підтвердження засобів до існування');
+    expect(t).toContain('Proof of means of subsistence');
+  });
+
   // A lam followed by an alef is drawn as one ligature glyph whose ToUnicode entry is the two letters in logical
   // order; pdftotext reverses the characters of an RTL word including those two, so it reports alef-lam.
   const asPdftotextReadsLigatures = (s: string) => s.replace(/ل([اأإآ])/gu, '$1ل');

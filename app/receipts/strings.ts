@@ -83,8 +83,7 @@ export interface ReceiptStrings {
   /** Footer line. */
   footer: string;
   services: Record<ServiceTypeId, string>;
-  /** Names of the usual checklist document types; other ids are printed as they are. */
-  documentTypes: Record<string, string>;
+  // Document types are named by app/contract/document-types.ts, the same names the screens show.
 }
 
 export const receiptStrings: Record<Locale, ReceiptStrings> = {
@@ -140,19 +139,6 @@ export const receiptStrings: Record<Locale, ReceiptStrings> = {
       other: 'Outro assunto',
       digitisation: 'Digitalização de documentos',
     },
-    documentTypes: {
-      passport: 'passaporte',
-      'identity-card': 'cartão de identidade',
-      'residence-card': 'título de residência',
-      'residence-permit': 'autorização de residência',
-      visa: 'visto',
-      'birth-certificate': 'certidão de nascimento',
-      'marriage-certificate': 'certidão de casamento',
-      'proof-of-address': 'comprovativo de morada',
-      'application-form': 'formulário de pedido',
-      'employment-contract': 'contrato de trabalho',
-      photo: 'fotografia',
-    },
   },
   en: {
     languageName: 'English',
@@ -205,19 +191,6 @@ export const receiptStrings: Record<Locale, ReceiptStrings> = {
       entrepreneurship: 'Entrepreneurship',
       other: 'Other matter',
       digitisation: 'Document digitisation',
-    },
-    documentTypes: {
-      passport: 'passport',
-      'identity-card': 'identity card',
-      'residence-card': 'residence card',
-      'residence-permit': 'residence permit',
-      visa: 'visa',
-      'birth-certificate': 'birth certificate',
-      'marriage-certificate': 'marriage certificate',
-      'proof-of-address': 'proof of address',
-      'application-form': 'application form',
-      'employment-contract': 'employment contract',
-      photo: 'photograph',
     },
   },
   uk: {
@@ -272,19 +245,6 @@ export const receiptStrings: Record<Locale, ReceiptStrings> = {
       other: 'Інше питання',
       digitisation: 'Оцифрування документів',
     },
-    documentTypes: {
-      passport: 'паспорт',
-      'identity-card': 'посвідчення особи',
-      'residence-card': 'посвідка на проживання',
-      'residence-permit': 'дозвіл на проживання',
-      visa: 'віза',
-      'birth-certificate': 'свідоцтво про народження',
-      'marriage-certificate': 'свідоцтво про шлюб',
-      'proof-of-address': 'підтвердження адреси',
-      'application-form': 'бланк заяви',
-      'employment-contract': 'трудовий договір',
-      photo: 'фотографія',
-    },
   },
   ru: {
     languageName: 'Русский',
@@ -337,19 +297,6 @@ export const receiptStrings: Record<Locale, ReceiptStrings> = {
       entrepreneurship: 'Предпринимательство',
       other: 'Другой вопрос',
       digitisation: 'Оцифровка документов',
-    },
-    documentTypes: {
-      passport: 'паспорт',
-      'identity-card': 'удостоверение личности',
-      'residence-card': 'вид на жительство',
-      'residence-permit': 'разрешение на проживание',
-      visa: 'виза',
-      'birth-certificate': 'свидетельство о рождении',
-      'marriage-certificate': 'свидетельство о браке',
-      'proof-of-address': 'подтверждение адреса',
-      'application-form': 'бланк заявления',
-      'employment-contract': 'трудовой договор',
-      photo: 'фотография',
     },
   },
   bg: {
@@ -404,19 +351,6 @@ export const receiptStrings: Record<Locale, ReceiptStrings> = {
       other: 'Друг въпрос',
       digitisation: 'Цифровизация на документи',
     },
-    documentTypes: {
-      passport: 'паспорт',
-      'identity-card': 'лична карта',
-      'residence-card': 'карта за пребиваване',
-      'residence-permit': 'разрешение за пребиваване',
-      visa: 'виза',
-      'birth-certificate': 'удостоверение за раждане',
-      'marriage-certificate': 'удостоверение за брак',
-      'proof-of-address': 'доказателство за адрес',
-      'application-form': 'формуляр за заявление',
-      'employment-contract': 'трудов договор',
-      photo: 'снимка',
-    },
   },
   cs: {
     languageName: 'Čeština',
@@ -470,19 +404,6 @@ export const receiptStrings: Record<Locale, ReceiptStrings> = {
       other: 'Jiná záležitost',
       digitisation: 'Digitalizace dokumentů',
     },
-    documentTypes: {
-      passport: 'cestovní pas',
-      'identity-card': 'občanský průkaz',
-      'residence-card': 'průkaz o pobytu',
-      'residence-permit': 'povolení k pobytu',
-      visa: 'vízum',
-      'birth-certificate': 'rodný list',
-      'marriage-certificate': 'oddací list',
-      'proof-of-address': 'doklad o adrese',
-      'application-form': 'formulář žádosti',
-      'employment-contract': 'pracovní smlouva',
-      photo: 'fotografie',
-    },
   },
   ar: {
     languageName: 'العربية',
@@ -535,19 +456,6 @@ export const receiptStrings: Record<Locale, ReceiptStrings> = {
       entrepreneurship: 'ريادة الأعمال',
       other: 'مسألة أخرى',
       digitisation: 'رقمنة الوثائق',
-    },
-    documentTypes: {
-      passport: 'جواز السفر',
-      'identity-card': 'بطاقة الهوية',
-      'residence-card': 'بطاقة الإقامة',
-      'residence-permit': 'تصريح الإقامة',
-      visa: 'التأشيرة',
-      'birth-certificate': 'شهادة الميلاد',
-      'marriage-certificate': 'عقد الزواج',
-      'proof-of-address': 'إثبات العنوان',
-      'application-form': 'استمارة الطلب',
-      'employment-contract': 'عقد العمل',
-      photo: 'صورة شخصية',
     },
   },
 };

@@ -6,7 +6,7 @@ import { formatTimestamp } from '../../i18n/format';
 import { isLocale, nativeNames } from '../../i18n/languages';
 import { useController } from '../../station/context';
 import { VerificationResult } from './IdentityStep';
-import { ActionError, CaseImage, QualityLine, StepFrame, useCaseActions, useLanguage, useServices } from './shared';
+import { ActionError, CaseImage, QualityLine, StepFrame, useCaseActions, useDocumentTypeName, useLanguage, useServices } from './shared';
 import { sealBlockers } from './stepper';
 import type { StepProps } from './step-props';
 import { useSupervisorCredentials } from './supervisor-credentials';
@@ -127,6 +127,7 @@ function ApprovalBlock({ view, onView }: StepProps) {
  */
 export function ReviewStep({ view, onView }: StepProps) {
   const { t } = useTranslation();
+  const typeName = useDocumentTypeName();
   const controller = useController();
   const language = useLanguage();
   const { services } = useServices();
@@ -261,7 +262,7 @@ export function ReviewStep({ view, onView }: StepProps) {
                       <span aria-hidden="true" className="badge__dot" />
                       {item.satisfied ? t('enrolment.review.present') : item.required ? t('enrolment.review.missing') : t('enrolment.review.optional')}
                     </span>{' '}
-                    {t(`capture.documents.types.${item.type}`, { defaultValue: item.type })}{' '}
+                    {typeName(item.type)}{' '}
                     <span className="muted">{t('enrolment.review.pages', { count: item.pages, min: item.minPages })}</span>
                   </li>
                 ))}
@@ -274,7 +275,7 @@ export function ReviewStep({ view, onView }: StepProps) {
                     <CaseImage
                       caseId={caseId}
                       imageRef={page.image}
-                      alt={t('enrolment.review.pageAlt', { number: i + 1, type: t(`capture.documents.types.${page.type}`, { defaultValue: page.type }) })}
+                      alt={t('enrolment.review.pageAlt', { number: i + 1, type: typeName(page.type) })}
                       className="page-thumbs__image"
                     />
                     <span className={`badge ${page.quality.passed ? 'badge--success' : 'badge--warning'}`}>{t('enrolment.review.score', { score: Math.round(page.quality.score) })}</span>

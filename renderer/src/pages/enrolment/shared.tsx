@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next';
 import type { CaseView, QualityView } from '../../../../app/contract/cases';
 import type { Locale, ResponseOf } from '../../../../app/contract/channels';
+import { documentTypeName } from '../../../../app/contract/document-types';
 import { Notice } from '../../components/Notice';
 import { errorCode } from '../../i18n/errors';
 import { isLocale } from '../../i18n/languages';
@@ -13,6 +14,12 @@ import { QualitySummary } from './capture/QualitySummary';
 export function useLanguage(): Locale {
   const { i18n } = useTranslation();
   return isLocale(i18n.language) ? i18n.language : 'en';
+}
+
+/** A document type's name in the operator's language (app/contract/document-types.ts; a station's own type in words). */
+export function useDocumentTypeName(): (type: string) => string {
+  const language = useLanguage();
+  return (type) => documentTypeName(type, language);
 }
 
 type Services = ResponseOf<'cases.services'>;

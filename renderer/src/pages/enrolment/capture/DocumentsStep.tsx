@@ -6,20 +6,12 @@ import { Notice } from '../../../components/Notice';
 import { useErrorText } from '../../../i18n/use-error-text';
 import { useController } from '../../../station/context';
 import type { StepProps } from '../step-props';
+import { useDocumentTypeName } from '../shared';
 import { QualitySummary } from './QualitySummary';
 import { DeviceProblem, isDeviceProblem } from './DeviceProblem';
 import { useCaseImage } from './case-image';
 import { addedPage, groupPages, missingRequired, pageTypeChoices, type ChecklistGroup } from './documents';
 import './capture.css';
-
-/** A document type's name in the operator's language; a type this build has no name for shows as its id. */
-function useTypeName(): (type: string) => string {
-  const { t, i18n } = useTranslation();
-  return (type) => {
-    const key = `capture.documents.types.${type}`;
-    return i18n.exists(key) ? t(key) : type;
-  };
-}
 
 type Busy = { kind: 'scan'; type: string } | { kind: 'page'; pageId: string } | null;
 
@@ -41,7 +33,7 @@ function PageCard({
   onType: (type: string) => void;
 }) {
   const { t } = useTranslation();
-  const typeName = useTypeName();
+  const typeName = useDocumentTypeName();
   const { image } = useCaseImage(view.id, page.image);
   const label = t('capture.documents.pageLabel', { type: typeName(page.type), number: index + 1 });
   const working = busy !== null;
@@ -123,7 +115,7 @@ function ChecklistItem({
   pageProps: (page: PageView) => { onRescan: () => void; onDelete: () => void; onType: (type: string) => void };
 }) {
   const { t } = useTranslation();
-  const typeName = useTypeName();
+  const typeName = useDocumentTypeName();
   const { item, pages, missing } = group;
   const headingId = `doc-${item.type}-heading`;
   const scanning = busy?.kind === 'scan' && busy.type === item.type;
@@ -170,7 +162,7 @@ export function DocumentsStep({ view, onView }: StepProps) {
   const { t } = useTranslation();
   const controller = useController();
   const errorText = useErrorText();
-  const typeName = useTypeName();
+  const typeName = useDocumentTypeName();
   const [busy, setBusy] = useState<Busy>(null);
   const [error, setError] = useState<unknown>(null);
   /** The scan that failed, so that Try again repeats it. */
