@@ -271,7 +271,7 @@ export const enrolmentAr: Messages['enrolment'] = {
       identity_no_match: 'الوكالة لم تجد تطابقًا للهوية',
       document_not_valid: 'الوكالة لم تؤكد صلاحية الوثيقة',
       not_verified: 'الوثيقة لم يُتحقق منها لدى الوكالة',
-      checklist_incomplete: 'وثيقة إلزامية مفقودة',
+      checklist_incomplete: 'لم تقدم وثيقة اختيارية من القائمة',
       similar_fingers: 'بصمتين تبدوان للإصبع نفسه',
     },
     approve: 'موافقة',

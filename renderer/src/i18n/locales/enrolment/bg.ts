@@ -267,7 +267,7 @@ export const enrolmentBg: Messages['enrolment'] = {
       identity_no_match: 'агенцията не откри съвпадение на самоличността',
       document_not_valid: 'агенцията не потвърди документа като валиден',
       not_verified: 'документът не е проверен в агенцията',
-      checklist_incomplete: 'липсва задължителен документ',
+      checklist_incomplete: 'липсва незадължителен документ от списъка',
       similar_fingers: 'два отпечатъка изглеждат като един и същ пръст',
     },
     approve: 'Одобряване',

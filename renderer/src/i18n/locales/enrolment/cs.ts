@@ -269,7 +269,7 @@ export const enrolmentCs: Messages['enrolment'] = {
       identity_no_match: 'agentura nenašla shodu totožnosti',
       document_not_valid: 'agentura nepotvrdila platnost dokladu',
       not_verified: 'doklad nebyl ověřen u agentury',
-      checklist_incomplete: 'chybí povinný dokument',
+      checklist_incomplete: 'chybí nepovinný dokument ze seznamu',
       similar_fingers: 'dva otisky vypadají jako tentýž prst',
     },
     approve: 'Schválit',

@@ -265,7 +265,7 @@ export const enrolmentEn = {
       identity_no_match: 'the agency did not match the identity',
       document_not_valid: 'the agency did not confirm the document as valid',
       not_verified: 'the document was not checked with the agency',
-      checklist_incomplete: 'a required document is missing',
+      checklist_incomplete: 'an optional document on the checklist was not provided',
       similar_fingers: 'two fingerprints look like the same finger',
     },
     approve: 'Approve',

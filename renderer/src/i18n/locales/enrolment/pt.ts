@@ -267,7 +267,7 @@ export const enrolmentPt: Messages['enrolment'] = {
       identity_no_match: 'a agência não encontrou a identidade',
       document_not_valid: 'a agência não confirmou o documento como válido',
       not_verified: 'o documento não foi confirmado com a agência',
-      checklist_incomplete: 'falta um documento obrigatório',
+      checklist_incomplete: 'falta um documento opcional da lista',
       similar_fingers: 'duas impressões parecem ser do mesmo dedo',
     },
     approve: 'Aprovar',

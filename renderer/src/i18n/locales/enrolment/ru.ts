@@ -269,7 +269,7 @@ export const enrolmentRu: Messages['enrolment'] = {
       identity_no_match: 'агентство не нашло совпадения личности',
       document_not_valid: 'агентство не подтвердило действительность документа',
       not_verified: 'документ не проверен в агентстве',
-      checklist_incomplete: 'отсутствует обязательный документ',
+      checklist_incomplete: 'отсутствует необязательный документ из списка',
       similar_fingers: 'два отпечатка похожи на один и тот же палец',
     },
     approve: 'Одобрить',

@@ -269,7 +269,7 @@ export const enrolmentUk: Messages['enrolment'] = {
       identity_no_match: 'агентство не знайшло збігу особи',
       document_not_valid: 'агентство не підтвердило дійсність документа',
       not_verified: 'документ не перевірено в агентстві',
-      checklist_incomplete: 'бракує обов’язкового документа',
+      checklist_incomplete: 'бракує необов’язкового документа зі списку',
       similar_fingers: 'два відбитки схожі на один і той самий палець',
     },
     approve: 'Схвалити',
