@@ -31,6 +31,18 @@ describe('coverage', () => {
   it('a page the tone of the background cannot be told apart: 1', () => {
     expect(estimateCoverage(image(100, 80, 240))).toBe(1);
   });
+  it('a lighter band of the page along an edge, with print in it (a passport MRZ zone), is page: 1', () => {
+    // Page tone 238; the bottom 20 rows are 248 with two lines of dark "characters" 3 px wide every 6 px.
+    const band = image(120, 80, 238, (x, y) => (y >= 60 ? ((y === 66 || y === 67 || y === 73 || y === 74) && x % 6 < 3 && x > 4 && x < 115 ? 20 : 248) : undefined));
+    expect(estimateCoverage(band)).toBe(1);
+    // The same band bare (the lid where the page slid off) is background.
+    const bare = image(120, 80, 238, (_x, y) => (y >= 60 ? 248 : undefined));
+    expect(estimateCoverage(bare)).toBeCloseTo(60 / 80, 5);
+    // Bare lid with a few specks of dust is still background.
+    const dusty = image(120, 80, 238, (x, y) => (y >= 60 ? ((x === 30 && y === 70) || (x === 90 && y === 65) ? 60 : 248) : undefined));
+    expect(estimateCoverage(dusty)).toBeCloseTo(60 / 80 + 2 / (120 * 80), 5);
+  });
+
   it('the flood fill does not pass a page edge', () => {
     const img = image(50, 50, 30, (x, y) => (x >= 10 && x < 40 && y >= 10 && y < 40 ? 250 : undefined));
     expect(backgroundFromEdge(img, 30, 6)).toBe(2500 - 900);
