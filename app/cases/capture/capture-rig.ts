@@ -18,6 +18,8 @@ import type { CaptureDeps } from './types.js';
 export async function captureRig(
   cleanups: (() => unknown)[],
   config: Partial<DevicesConfig> = {},
+  /** Hold the simulators until this settles (as `balcao serve` does until the first screen); the rig then does not wait for them. */
+  simulatorsAfter?: Promise<unknown>,
 ): Promise<{ deps: CaptureDeps; manager: DeviceManager; bench: SimulatorBench }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'balcao-capture-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,9 +34,10 @@ export async function captureRig(
     bench,
     familyDiscovery: false,
     listSerialPorts: async () => [],
+    ...(simulatorsAfter !== undefined ? { simulatorsAfter } : {}),
   });
   await manager.start();
-  await manager.settled();
+  if (simulatorsAfter === undefined) await manager.settled();
   cleanups.push(async () => {
     await manager.close();
     db.close();

@@ -1,16 +1,9 @@
 // selectDevice while devices are still being opened: a capture asked for before the station's simulators are
 // released (balcao serve holds them until the first screen) waits for the handshake instead of answering
 // "disconnected" — the race a fast technician (or the end-to-end test) met on "Read MRZ" right after start.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AuditLog } from '../../audit/log.js';
-import { DeviceManager } from '../../devices/manager.js';
-import { SimulatorBench } from '../../devices/simulation.js';
-import { createLogger, memorySink } from '../../log/logger.js';
-import { defaultQualityConfig } from '../../quality/config.js';
-import { openDatabase } from '../../storage/database.js';
+import type { DeviceManager } from '../../devices/manager.js';
+import { captureRig } from './capture-rig.js';
 import { readMrz } from './mrz.js';
 import { selectDevice } from './select.js';
 
@@ -19,38 +12,21 @@ afterEach(async () => {
   for (const undo of cleanups.splice(0).reverse()) await undo();
 });
 
-/** A manager with the demo's simulated devices (approved as in the demo), which open only once `release` is called. */
-async function heldManager() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'balcao-select-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  const db = openDatabase({ dataDir: dir });
+/** The capture rig (the demo's simulated devices, approved as in the demo), its simulators held until `release`. */
+async function heldManager(): Promise<{ manager: DeviceManager; deps: Awaited<ReturnType<typeof captureRig>>['deps']; release: () => void }> {
   let release!: () => void;
-  const simulatorsAfter = new Promise<void>((resolve) => (release = resolve));
-  const manager = new DeviceManager({
-    config: { simulate: true, list: [], pollIntervalMs: 30 },
-    demo: true,
-    db,
-    audit: new AuditLog(db),
-    log: createLogger('test', memorySink()),
-    bench: new SimulatorBench(),
-    familyDiscovery: false,
-    listSerialPorts: async () => [],
-    simulatorsAfter,
-  });
-  await manager.start();
-  cleanups.push(async () => {
-    release();
-    await manager.close();
-    db.close();
-  });
-  return { manager, release };
+  const held = new Promise<void>((resolve) => (release = resolve));
+  // Released before the rig's own clean-up closes the manager (cleanups run last-in, first-out).
+  const { manager, deps } = await captureRig(cleanups, { pollIntervalMs: 30 }, held);
+  cleanups.push(() => release());
+  return { manager, deps, release };
 }
 
 describe('selectDevice and devices still opening', () => {
   it('waits for a reader being opened, by kind and by name, and reads from it once it is open', async () => {
-    const { manager, release } = await heldManager();
+    const { manager, deps, release } = await heldManager();
     expect(manager.get('sim-mrz-desko').status).toBe('disconnected');
-    const byKind = readMrz({ devices: manager, quality: defaultQualityConfig, now: () => new Date() }, {});
+    const byKind = readMrz(deps, {});
     const byName = selectDevice(manager, 'scanner', 'sim-escl');
     const releasedAt = Date.now() + 300;
     setTimeout(release, 300);

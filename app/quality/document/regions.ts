@@ -13,11 +13,19 @@ import type { GreyPixels } from '../pixels.js';
  */
 export function largestBrightBlob(image: GreyPixels, level: number): number {
   const { width: w, height: h, pixels } = image;
+  return regionSizes(w, h, (i) => (pixels[i] as number) >= level, true).reduce((a, b) => Math.max(a, b), 0);
+}
+
+/**
+ * Sizes of the connected regions of the pixels for which `inside` holds, 8-connected or 4-connected. One pass
+ * with an explicit stack: a region may be most of a page.
+ */
+function regionSizes(w: number, h: number, inside: (i: number) => boolean, eightConnected: boolean): number[] {
   const seen = new Uint8Array(w * h);
   const stack = new Int32Array(w * h);
-  let largest = 0;
-  for (let start = 0; start < pixels.length; start++) {
-    if (seen[start] || (pixels[start] as number) < level) continue;
+  const sizes: number[] = [];
+  for (let start = 0; start < w * h; start++) {
+    if (seen[start] || !inside(start)) continue;
     let top = 0;
     stack[top++] = start;
     seen[start] = 1;
@@ -32,17 +40,17 @@ export function largestBrightBlob(image: GreyPixels, level: number): number {
         if (yy < 0 || yy >= h) continue;
         for (let dx = -1; dx <= 1; dx++) {
           const xx = x + dx;
-          if (xx < 0 || xx >= w) continue;
+          if (xx < 0 || xx >= w || (!eightConnected && dx !== 0 && dy !== 0)) continue;
           const j = yy * w + xx;
-          if (seen[j] || (pixels[j] as number) < level) continue;
+          if (seen[j] || !inside(j)) continue;
           seen[j] = 1;
           stack[top++] = j;
         }
       }
     }
-    if (size > largest) largest = size;
+    sizes.push(size);
   }
-  return largest;
+  return sizes;
 }
 
 /**
@@ -135,34 +143,9 @@ export const ISLAND_SHARE = 0.01;
 
 /** Share of the frame not marked in `filled` and not part of its largest 4-connected unmarked piece. */
 function enclosedShare(filled: Uint8Array, w: number, h: number): number {
-  const label = new Uint8Array(w * h);
-  const stack = new Int32Array(w * h);
-  let unfilled = 0;
-  let largest = 0;
-  for (let start = 0; start < filled.length; start++) {
-    if (filled[start] || label[start]) continue;
-    let top = 0;
-    stack[top++] = start;
-    label[start] = 1;
-    let size = 0;
-    while (top > 0) {
-      const i = stack[--top] as number;
-      size++;
-      const x = i % w;
-      const visit = (j: number) => {
-        if (filled[j] || label[j]) return;
-        label[j] = 1;
-        stack[top++] = j;
-      };
-      if (x > 0) visit(i - 1);
-      if (x < w - 1) visit(i + 1);
-      if (i >= w) visit(i - w);
-      if (i + w < w * h) visit(i + w);
-    }
-    unfilled += size;
-    if (size > largest) largest = size;
-  }
-  return (unfilled - largest) / (w * h);
+  const pieces = regionSizes(w, h, (i) => filled[i] === 0, false);
+  const unfilled = pieces.reduce((sum, size) => sum + size, 0);
+  return (unfilled - pieces.reduce((a, b) => Math.max(a, b), 0)) / (w * h);
 }
 
 /** The most frequent grey of one side's outermost line and the share of the line within tolerance of it. */
