@@ -262,6 +262,8 @@ export async function runEnrolment(page: Page, options: FlowOptions): Promise<Fl
   await fingers.locator('[data-testid="finger-exception"]').waitFor({ timeout });
   check(/^10 of 10\b/.test((await fingers.getByTestId('fingers-progress').textContent()) ?? ''), 'the progress does not say ten of ten');
   for (let position = 1; position <= 9; position++) check((await thumbState(position)) === 'captured', `finger ${position} is not captured`);
+  // The missing finger's panel shows the exception, not an empty picture and an attempt count.
+  check((await fingers.getByTestId('finger-attempts').count()) === 0, 'the missing finger still shows an attempt count');
   await shot('enrolment-11-fingers-done');
   await next('signature');
   await done('fingers');

@@ -761,28 +761,33 @@ export function FingersStep({ view, onView }: StepProps) {
                       : t(instructionKey(slot.position))}
               </p>
 
-              <div className="fingers__preview" aria-busy={capturing !== null || undefined}>
-                {capturing !== null ? (
-                  <>
-                    <canvas
-                      ref={preview.canvasRef}
-                      className={`preview-canvas${preview.hasFrame ? '' : ' preview-canvas--empty'}`}
-                      role="img"
-                      aria-label={t('capture.fingers.previewLabel', { finger })}
-                      data-testid="finger-preview"
-                    />
-                    {!preview.hasFrame ? <p className="fingers__waiting">{t(phaseKeys[preview.phase ?? 'waiting'])}</p> : null}
-                  </>
-                ) : slot.image !== null ? (
-                  <FingerImage caseId={view.id} slot={slot} label={t('capture.fingers.imageLabel', { finger })} />
-                ) : (
-                  <p className="fingers__waiting">{t('capture.fingers.noImage')}</p>
-                )}
-              </div>
+              {/* A finger recorded as missing has no picture and no attempts to show: the exception notice below says it all. */}
+              {slot.state === 'exception' && capturing === null && slot.image === null ? null : (
+                <>
+                  <div className="fingers__preview" aria-busy={capturing !== null || undefined}>
+                    {capturing !== null ? (
+                      <>
+                        <canvas
+                          ref={preview.canvasRef}
+                          className={`preview-canvas${preview.hasFrame ? '' : ' preview-canvas--empty'}`}
+                          role="img"
+                          aria-label={t('capture.fingers.previewLabel', { finger })}
+                          data-testid="finger-preview"
+                        />
+                        {!preview.hasFrame ? <p className="fingers__waiting">{t(phaseKeys[preview.phase ?? 'waiting'])}</p> : null}
+                      </>
+                    ) : slot.image !== null ? (
+                      <FingerImage caseId={view.id} slot={slot} label={t('capture.fingers.imageLabel', { finger })} />
+                    ) : (
+                      <p className="fingers__waiting">{t('capture.fingers.noImage')}</p>
+                    )}
+                  </div>
 
-              <p className="fingers__attempts" data-testid="finger-attempts">
-                {attemptsText}
-              </p>
+                  <p className="fingers__attempts" data-testid="finger-attempts">
+                    {attemptsText}
+                  </p>
+                </>
+              )}
 
               {slot.quality !== null && slot.state !== 'exception' && capturing === null ? <QualitySummary quality={slot.quality} testId="finger-quality" /> : null}
 
