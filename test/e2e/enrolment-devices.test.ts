@@ -30,7 +30,7 @@
  * The case then reaches review with every step complete, the force-capture
  * among the reasons for approval, and is approved.
  * All simulators unpaced (BALCAO_SIM_UNPACED=1) to keep the run short.
- * Screenshots: test-results/screenshots/devices-*.png.
+ * Screenshots: test-results/screenshots/device-problems-*.png (the problems 00–05, then the whole flow as device-problems-flow-*).
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -122,7 +122,7 @@ describe('device problems in the enrolment', () => {
       supervisorPassword: demoPassword,
       downloadDir: dir,
       until: 'review',
-      shot: (name) => shot(page, name.replace(/^enrolment-/, 'devices-')),
+      shot: (name) => shot(page, name.replace(/^enrolment-/, 'device-problems-flow-')),
 
       signConsent: async (consent) => {
         // (d) The pad is not approved: nothing is captured from it, and the screen says who can change that.
@@ -133,7 +133,7 @@ describe('device problems in the enrolment', () => {
         expect(notApproved.message).toMatch(/signature pad \([^)]*STU-540\) is not approved at this station, so nothing is captured from it\. Ask an administrator to approve it on the Devices screen, then try again/);
         expect(await notApproved.status.getAttribute('data-status')).toBe('not_approved');
         expect(notApproved.text).toContain('Everything captured so far in this case is kept.');
-        await shot(page, 'devices-00-consent-pad-not-approved');
+        await shot(page, 'device-problems-00-consent-pad-not-approved');
         const before = await caseView();
         expect(before.consent).toBeNull();
         // The administrator comes to the desk, signs in (the operator's session gives way), approves the pad, signs out.
@@ -163,7 +163,7 @@ describe('device problems in the enrolment', () => {
         expect(message).toMatch(/STU-540/);
         expect(message).toMatch(/busy with another capture.*Wait until it is free, then try again/);
         expect(text).toContain('Everything captured so far in this case is kept.');
-        await shot(page, 'devices-01-consent-pad-busy');
+        await shot(page, 'device-problems-01-consent-pad-busy');
         // The test capture ends; the screen sees the pad free again, and says so.
         await testCapture;
         await box.locator('[data-testid="consent-device-problem-status"][data-status="ready"]').waitFor({ timeout });
@@ -195,7 +195,7 @@ describe('device problems in the enrolment', () => {
           expect(seen.forceRefused).toContain('Wrong username or password.');
           expect(await dialog.locator('#finger-force-password').inputValue()).toBe('');
           expect((await caseView()).fingers.find((f) => f.position === SCARRED)).toMatchObject({ state: 'pending', needsDecision: true, forcedBy: null });
-          await shot(page, 'devices-05-force-capture-refused');
+          await shot(page, 'device-problems-02-force-capture-refused');
           await dialog.locator('#finger-force-password').fill(demoPassword);
           await submit();
         },
@@ -210,7 +210,7 @@ describe('device problems in the enrolment', () => {
         seen.unplugged = message;
         expect(message).toMatch(/signature pad \([^)]*STU-540\) was disconnected\. Check its cable and plug it in again/);
         expect(text).toContain('Everything captured so far in this case is kept.');
-        await shot(page, 'devices-02-signature-pad-unplugged');
+        await shot(page, 'device-problems-03-signature-pad-unplugged');
         // Nothing lost: the steps before are still done on screen and in the case.
         for (const step of ['identity', 'demographics', 'consent', 'fingers']) {
           expect(await page.locator(`[data-stepper-step="${step}"]`).getAttribute('data-step-state'), step).toBe('done');
@@ -226,7 +226,7 @@ describe('device problems in the enrolment', () => {
         // Plugged back: the station finds it by itself, and the screen says so.
         await box.locator('[data-testid="signature-device-problem-status"][data-status="ready"]').waitFor({ timeout: timeout + BACK_MS });
         expect(await box.getByTestId('signature-device-problem-message').textContent()).toMatch(/connected again and ready: try again/);
-        await shot(page, 'devices-03-signature-pad-back');
+        await shot(page, 'device-problems-04-signature-pad-back');
         await box.getByTestId('signature-device-problem-retry').click();
         await signature.locator('[data-testid="signature-result"][data-state="captured"] [data-testid="signature-image"]').waitFor({ timeout });
         expect((await caseView()).signature.state).toBe('captured');
@@ -246,7 +246,7 @@ describe('device problems in the enrolment', () => {
         expect(text).toContain('Everything captured so far in this case is kept.');
         expect(await documents.locator(`[data-document="${first}"] .page-card`).count()).toBeGreaterThanOrEqual(1);
         expect((await caseView()).documents.pages).toEqual(firstPages);
-        await shot(page, 'devices-04-documents-scanner-unplugged');
+        await shot(page, 'device-problems-05-documents-scanner-unplugged');
         await box.locator('[data-testid="documents-device-problem-status"][data-status="ready"]').waitFor({ timeout: timeout + BACK_MS });
         await box.getByTestId('documents-device-problem-retry').click();
         await documents.locator(`[data-document="${second}"][data-status="satisfied"]`).waitFor({ timeout });
