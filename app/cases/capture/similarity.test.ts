@@ -53,6 +53,13 @@ describe('fingerSimilarity', () => {
     const reread: GreyImage = { width: H, height: W, ppi: 500, pixels: a.pixels };
     expect(fingerSimilarity(reread, smudged)).toBe(fingerSimilarity(fresh(reread), fresh(smudged)));
     expect(fingerSimilarity(reread, a)).toBeLessThan(SIMILAR_FINGER_THRESHOLD);
+    // A buffer written over in place (a driver reusing its frame) is read anew, not answered from before.
+    const reused = fresh(a);
+    const other = print(9 * 16 + 6);
+    expect(fingerSimilarity(reused, a)).toBeCloseTo(1, 5);
+    reused.pixels.set(other.pixels);
+    expect(fingerSimilarity(reused, a)).toBe(fingerSimilarity(fresh(other), fresh(a)));
+    expect(fingerSimilarity(reused, a)).toBeLessThan(0.3);
   });
 
   it('works across sizes, and handles different sizes and blank images', () => {

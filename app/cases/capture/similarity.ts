@@ -120,10 +120,17 @@ function pattern(image: GreyImage, ppi: number): Pattern {
 
 /**
  * Patterns already made, by image: the case compares a new finger with each of the others in turn, and its
- * patterns are more than half the cost of a pair. Keyed by the pixel array (a GreyImage's pixels are never
- * changed in place), so they go with the image.
+ * patterns are more than half the cost of a pair. Keyed by the pixel array, so they go with the image; each
+ * entry also holds a hash of the pixels (FNV-1a, about 0.3 ms for 416 × 560 against ~8 ms for the patterns),
+ * so a buffer that was written over since is never answered with the patterns of what it held before.
  */
-const made = new WeakMap<Uint8Array, Map<string, Pattern>>();
+const made = new WeakMap<Uint8Array, Map<string, { hash: number; pattern: Pattern }>>();
+
+function pixelHash(pixels: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < pixels.length; i++) h = Math.imul(h ^ (pixels[i] as number), 0x01000193);
+  return h >>> 0;
+}
 
 function patternOf(image: GreyImage, ppi: number): Pattern {
   let byPpi = made.get(image.pixels);
@@ -133,12 +140,12 @@ function patternOf(image: GreyImage, ppi: number): Pattern {
   }
   // The key holds the geometry too, so the same bytes read as another size are not mixed up.
   const key = `${ppi}:${image.ppi}:${image.width}x${image.height}`;
-  let found = byPpi.get(key);
-  if (found === undefined) {
-    found = pattern(image, ppi);
-    byPpi.set(key, found);
-  }
-  return found;
+  const hash = pixelHash(image.pixels);
+  const found = byPpi.get(key);
+  if (found !== undefined && found.hash === hash) return found.pattern;
+  const fresh = pattern(image, ppi);
+  byPpi.set(key, { hash, pattern: fresh });
+  return fresh;
 }
 
 /** The normalised correlation of a and b with b's origin at (ox, oy) in a; null when the shared finger area is too small. */
