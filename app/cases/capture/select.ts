@@ -51,11 +51,34 @@ export function captureDeviceOf(view: DeviceView): CaptureDevice {
 export const OPENING_WAIT_MS = 5000;
 
 /**
+ * The first ready, approved device of the kind that `accept` takes; if there is none yet, waits once
+ * (OPENING_WAIT_MS) for the devices of the kind still being opened and looks again. Undefined if none.
+ */
+export async function firstReady(devices: DeviceManager, kind: DeviceKind, accept: (view: DeviceView) => boolean = () => true): Promise<DeviceView | undefined> {
+  const find = () => devices.list().find((d) => d.kind === kind && d.status === 'ready' && d.approved && accept(d));
+  const now = find();
+  if (now !== undefined) return now;
+  await devices.opened({ kind }, OPENING_WAIT_MS);
+  return find();
+}
+
+/** ContractError 'case.no_device': a sentence naming the kind and every device of it found, with its state. */
+export function noDevice(devices: DeviceManager, kind: DeviceKind): ContractError {
+  const ofKind = devices.list().filter((d) => d.kind === kind);
+  const name = kindNames[kind];
+  const found =
+    ofKind.length === 0
+      ? `no ${name} was found at this station`
+      : `found ${ofKind.map((d) => `${d.make} ${d.model} (${d.id}): ${d.status === 'ready' && !d.approved ? 'not approved' : d.status.replace('_', ' ')}`).join('; ')}`;
+  return new ContractError('case.no_device', `There is no ready, approved ${name} to capture with: ${found}.`, { kind, found: ofKind.length });
+}
+
+/**
  * The device to capture from. A name is looked up (ContractError
  * 'device.unknown' when there is none by that id); otherwise the first
- * device of the kind that is ready and approved, or ContractError
- * 'case.no_device' with a sentence naming the kind and what was found.
- * Either way a device still being opened is waited for (OPENING_WAIT_MS).
+ * device of the kind that is ready and approved (firstReady), or
+ * ContractError 'case.no_device' (noDevice). Either way a device still being
+ * opened is waited for (OPENING_WAIT_MS).
  */
 export async function selectDevice(devices: DeviceManager, kind: DeviceKind, deviceId?: string): Promise<DeviceView> {
   if (deviceId !== undefined) {
@@ -63,18 +86,7 @@ export async function selectDevice(devices: DeviceManager, kind: DeviceKind, dev
     await devices.opened({ id: deviceId }, OPENING_WAIT_MS);
     return devices.get(deviceId);
   }
-  const readyOne = () => devices.list().find((d) => d.kind === kind && d.status === 'ready' && d.approved);
-  let chosen = readyOne();
-  if (chosen === undefined) {
-    await devices.opened({ kind }, OPENING_WAIT_MS);
-    chosen = readyOne();
-  }
-  if (chosen !== undefined) return chosen;
-  const ofKind = devices.list().filter((d) => d.kind === kind);
-  const name = kindNames[kind];
-  const found =
-    ofKind.length === 0
-      ? `no ${name} was found at this station`
-      : `found ${ofKind.map((d) => `${d.make} ${d.model} (${d.id}): ${d.status === 'ready' && !d.approved ? 'not approved' : d.status.replace('_', ' ')}`).join('; ')}`;
-  throw new ContractError('case.no_device', `There is no ready, approved ${name} to capture with: ${found}.`, { kind, found: ofKind.length });
+  const chosen = await firstReady(devices, kind);
+  if (chosen === undefined) throw noDevice(devices, kind);
+  return chosen;
 }

@@ -17,7 +17,7 @@ import { ContractError } from '../../contract/errors.js';
 import { assess } from '../../quality/assess.js';
 import { previewSender } from './finger.js';
 import { greyPng } from './png.js';
-import { captureDeviceOf, OPENING_WAIT_MS, selectDevice } from './select.js';
+import { captureDeviceOf, firstReady, noDevice, selectDevice } from './select.js';
 import type { CaptureDeps, SlapCaptureOptions, SlapCaptureResult, SlapFingerResult } from './types.js';
 
 /** The slap's fingers to ask for: `positions` (checked against the slap) or all; never an exception. */
@@ -69,16 +69,12 @@ export async function captureSlap(deps: CaptureDeps, options: SlapCaptureOptions
   return { slap: options.slap, fingers, missing, device: captureDeviceOf(deps.devices.get(view.id)), capturedAt: deps.now() };
 }
 
-/** The first ready, approved reader that takes slaps; else what selectDevice says (no reader at all), or case.slap_unsupported. */
+/** The first ready, approved reader that takes slaps; else case.no_device (no reader at all) or case.slap_unsupported. */
 async function chooseSlapReader(deps: CaptureDeps) {
-  const slapReaderNow = () => deps.devices.list().find((d) => d.kind === 'fingerprint' && d.slaps === true && d.status === 'ready' && d.approved);
-  let slapReader = slapReaderNow();
-  if (slapReader === undefined) {
-    // A reader still being opened is waited for, as selectDevice does.
-    await deps.devices.opened({ kind: 'fingerprint' }, OPENING_WAIT_MS);
-    slapReader = slapReaderNow();
-  }
+  const slapReader = await firstReady(deps.devices, 'fingerprint', (d) => d.slaps === true);
   if (slapReader !== undefined) return slapReader;
-  const any = await selectDevice(deps.devices, 'fingerprint');
+  // firstReady has already waited for readers being opened: what is ready now is all there is.
+  const any = deps.devices.list().find((d) => d.kind === 'fingerprint' && d.status === 'ready' && d.approved);
+  if (any === undefined) throw noDevice(deps.devices, 'fingerprint');
   throw new ContractError('case.slap_unsupported', `The ready fingerprint reader ${any.make} ${any.model} (${any.id}) takes one finger at a time, not a slap; capture the fingers one by one.`, { device: any.id });
 }
